@@ -1,0 +1,130 @@
+"""Benchmark: questions per second of `chatbot evaluate`'s batched inference, on 2 cores.
+
+Measures, in one run, our model (a model folder, by default the shipped one) and the seed
+tutorial's one-hop word-level network (`architecture="tutorial"`) built with the same vocabulary,
+answer set and memory sizes. Both go through the same path as `chatbot evaluate`: encode the
+examples (`features.encode_examples`), run the bundle's compiled batched `predict`, and build the
+report. Throughput does not depend on the weights, so unless `--tutorial DIR` names a trained
+tutorial model folder, the tutorial network is built untrained (its accuracy is then chance).
+
+Usage (from the project root):
+
+    python benchmarks/inference.py [DATA...] [--model DIR] [--tutorial DIR] [--batch-size B]
+                                   [--repeats R]
+
+DATA defaults to the real yes/no training files of ../shared/babi/en-10k (tasks 6, 9, 10, 17, 18;
+50,000 questions), or, where that folder is absent, the generated test files in data/.
+Prints one Markdown table row per model for docs/BENCHMARKS.md.
+"""
+
+import argparse
+import dataclasses
+import os
+import platform
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from chatbot.evaluate import BATCH_SIZE  # chatbot keeps TensorFlow quiet; evaluate loads no TF
+
+CORES = 2  # the target machine's cores; TensorFlow is told to use this many threads
+PROJECT = Path(__file__).resolve().parents[1]
+BABI = PROJECT.parent / "shared" / "babi" / "en-10k"
+YES_NO_FILES = [
+    "qa6_yes-no-questions_train.txt",
+    "qa9_simple-negation_train.txt",
+    "qa10_indefinite-knowledge_train.txt",
+    "qa17_positional-reasoning_train.txt",
+    "qa18_size-reasoning_train.txt",
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data", nargs="*", help="bAbI files or folders (default: real yes/no)")
+    parser.add_argument("--model", help="our model folder (default: the shipped default model)")
+    parser.add_argument(
+        "--tutorial", help="a trained tutorial model folder (default: an untrained one, built here)"
+    )
+    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="questions per call")
+    parser.add_argument("--repeats", type=int, default=3, help="timed runs; the best is kept")
+    arguments = parser.parse_args()
+
+    import tensorflow as tf
+
+    tf.config.threading.set_intra_op_parallelism_threads(CORES)
+    tf.config.threading.set_inter_op_parallelism_threads(CORES)
+
+    from chatbot.artifacts import ModelBundle, load_model_dir
+    from chatbot.babi import examples_of, read_paths
+    from chatbot.model import build_model
+
+    ours = load_model_dir(arguments.model)
+    data = arguments.data or default_data()
+    examples = examples_of(read_paths(data, "*_test.txt"))
+    if arguments.tutorial:
+        tutorial, tutorial_name = load_model_dir(arguments.tutorial), "seed tutorial"
+    else:  # the same vocabulary, answer set and memory sizes: only the network differs
+        config = dataclasses.replace(ours.config, architecture="tutorial")
+        tutorial = ModelBundle(build_model(config), ours.vocabulary, config, ours.answers)
+        tutorial_name = "seed tutorial (untrained)"
+    print(
+        f"{len(examples)} questions from {len(data)} path(s); batch {arguments.batch_size};"
+        f" {CORES} threads; best of {arguments.repeats}; {platform.machine()}"
+        f"; load average {os.getloadavg()[0]:.1f} at start"
+        f"; {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    )
+    print(
+        "| model | parameters | encode q/s | predict q/s | end-to-end q/s | accuracy"
+        " | support accuracy |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for name, bundle in [("ours", ours), (tutorial_name, tutorial)]:
+        row = measure(bundle, examples, arguments.batch_size, arguments.repeats)
+        print(
+            f"| {name} | {bundle.model.count_params():,} | {row['encode']:,.0f}"
+            f" | {row['predict']:,.0f} | {row['total']:,.0f} | {percent(row['accuracy'])}"
+            f" | {percent(row['support_accuracy'])} |"
+        )
+
+
+def default_data() -> list[str]:
+    """The real yes/no training files where ../shared/babi is present, else data/'s test files."""
+    if BABI.is_dir():
+        return [str(BABI / name) for name in YES_NO_FILES]
+    return [str(PROJECT / "data")]
+
+
+def measure(bundle, examples, batch_size: int, repeats: int) -> dict:
+    """Best-of-`repeats` throughput of each stage of an evaluation, in questions per second."""
+    from chatbot.evaluate import build_report, predict_in_batches
+    from chatbot.features import encode_examples
+
+    def encode():
+        return encode_examples(examples, bundle.vocabulary, bundle.answers, bundle.config)
+
+    encoded = encode()
+    predict_in_batches(bundle, encoded, batch_size)  # warm-up: trace and compile
+    best = {"encode": float("inf"), "predict": float("inf"), "total": float("inf")}
+    for _ in range(repeats):
+        start = time.perf_counter()
+        encoded = encode()
+        encoded_at = time.perf_counter()
+        probabilities, attention = predict_in_batches(bundle, encoded, batch_size)
+        predicted_at = time.perf_counter()
+        report = build_report(examples, encoded, probabilities, attention, bundle.answers)
+        done = time.perf_counter()
+        best["encode"] = min(best["encode"], encoded_at - start)
+        best["predict"] = min(best["predict"], predicted_at - encoded_at)
+        best["total"] = min(best["total"], done - start)
+    count = len(examples)
+    speeds = {stage: count / seconds for stage, seconds in best.items()}
+    return speeds | {key: report[key] for key in ("accuracy", "support_accuracy")}
+
+
+def percent(fraction: float | None) -> str:
+    return "n/a" if fraction is None else f"{100 * fraction:.2f}%"
+
+
+if __name__ == "__main__":
+    main()

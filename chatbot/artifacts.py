@@ -1,0 +1,421 @@
+"""A model folder on disk: everything needed to rebuild the bot, and nothing that runs code.
+
+A folder holds `model.keras` (loaded only with Keras `safe_mode=True`; no pickle anywhere),
+`vocabulary.json`, `config.json` (`{"model": ModelConfig, "answers": [...], "train":
+TrainConfig}`), `metadata.json` and, when it was trained here, `training.png`. Loading checks
+that the files belong together and names the file that is missing, damaged or mismatched.
+
+Saving is atomic: the folder is written under a temporary name beside its destination and then
+swapped in, so a reader (or a crash) sees the old folder or the whole new one, never a mix.
+
+TensorFlow and Keras are imported inside the functions that need them, so reading a folder's
+metadata (`chatbot info`) stays fast.
+"""
+
+import ctypes
+import importlib.resources
+import json
+import os
+import shutil
+import tempfile
+import threading
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from chatbot.config import ModelConfig, TrainConfig
+from chatbot.errors import ChatbotError
+from chatbot.text import Vocabulary, write_text_atomic
+
+MODEL_FILE = "model.keras"
+VOCABULARY_FILE = "vocabulary.json"
+CONFIG_FILE = "config.json"
+METADATA_FILE = "metadata.json"
+PLOT_FILE = "training.png"
+REQUIRED_FILES = (MODEL_FILE, VOCABULARY_FILE, CONFIG_FILE, METADATA_FILE)
+REBUILD_DEFAULT = "python scripts/train.py generated --out models/default"
+
+
+@dataclass
+class ModelBundle:
+    """A loaded (or freshly trained) model with what it needs to read stories and name answers."""
+
+    model: Any  # keras.Model with inputs "story", "question" and outputs "answer", "attention"
+    vocabulary: Vocabulary
+    config: ModelConfig
+    answers: list[str]  # column i of the "answer" output is answers[i]
+    metadata: dict = field(default_factory=dict)
+    train_config: TrainConfig | None = None  # how it was trained, saved in config.json
+    _compiled: Any = field(default=None, init=False, repr=False, compare=False)
+    _lock: threading.Lock = field(
+        default_factory=threading.Lock, init=False, repr=False, compare=False
+    )
+
+    def predict(self, story, question) -> tuple[np.ndarray, np.ndarray]:
+        """Answer a batch with compiled inference (much faster than `model.predict` per call).
+
+        Args:
+            story: int (N, max_sentences, max_words) word ids, as `features` encodes them.
+            question: int (N, max_question_words) word ids.
+
+        Returns:
+            (answer probabilities float32 (N, answers), attention float32 (N, max_sentences)).
+        """
+        story = np.asarray(story, dtype=np.int32)
+        question = np.asarray(question, dtype=np.int32)
+        config = self.config
+        expected_story = (config.max_sentences, config.max_words)
+        if story.ndim != 3 or story.shape[1:] != expected_story:
+            raise ChatbotError(
+                f"story ids must have the shape (N, {expected_story[0]}, {expected_story[1]}) "
+                f"for this model; received {story.shape}"
+            )
+        if question.shape != (len(story), config.max_question_words):
+            raise ChatbotError(
+                f"question ids must have the shape ({len(story)}, {config.max_question_words}) "
+                f"for this model; received {question.shape}"
+            )
+        if len(story) == 0:
+            return (
+                np.zeros((0, len(self.answers)), np.float32),
+                np.zeros((0, config.max_sentences), np.float32),
+            )
+        probabilities, attention = self._inference()(story, question)
+        return probabilities.numpy(), attention.numpy()
+
+    def _inference(self):
+        """The model call traced once as a TensorFlow graph; only the batch size may vary."""
+        with self._lock:
+            if self._compiled is None:
+                import tensorflow as tf
+
+                config, model = self.config, self.model
+                signature = [
+                    tf.TensorSpec((None, config.max_sentences, config.max_words), tf.int32),
+                    tf.TensorSpec((None, config.max_question_words), tf.int32),
+                ]
+
+                @tf.function(input_signature=signature)
+                def infer(story, question):
+                    outputs = model({"story": story, "question": question}, training=False)
+                    return outputs["answer"], outputs["attention"]
+
+                self._compiled = infer
+            return self._compiled
+
+
+def default_model_dir() -> Path:
+    """The shipped default model's folder, in a regular or an editable install.
+
+    A built package carries the repository's `models/default` as `chatbot/default_model`
+    (pyproject.toml maps it); a source checkout or an editable install uses `models/default`.
+    """
+    packaged = Path(str(importlib.resources.files("chatbot") / "default_model"))
+    if (packaged / MODEL_FILE).is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "models" / "default"
+
+
+def _missing_folder_message(folder: Path, is_default: bool) -> str:
+    if is_default:
+        return (
+            f"the shipped default model is missing ({folder}); rebuild it with `{REBUILD_DEFAULT}`"
+        )
+    return (
+        f"model folder {folder} does not exist; give a folder made by `chatbot train` "
+        "(it holds model.keras, vocabulary.json, config.json, metadata.json)"
+    )
+
+
+def _check_folder(folder: Path, is_default: bool = False) -> None:
+    if not folder.is_dir():
+        raise ChatbotError(_missing_folder_message(folder, is_default))
+    for name in REQUIRED_FILES:
+        if not (folder / name).is_file():
+            raise ChatbotError(
+                f"model folder {folder} lacks {name}; the folder is incomplete: "
+                "train it again or copy the whole folder"
+            )
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ChatbotError(
+            f"cannot read {path} ({_first_line(error)}); train the model again or copy the "
+            "whole folder"
+        ) from None
+    if not isinstance(data, dict):
+        raise ChatbotError(f"{path} must hold a JSON object; train the model again")
+    return data
+
+
+def read_config(folder: str | os.PathLike) -> tuple[ModelConfig, list[str], TrainConfig | None]:
+    """Read a model folder's config.json without loading Keras.
+
+    Returns:
+        (model config, answer set, training config or None).
+
+    Raises:
+        ChatbotError: the file is missing, damaged or does not describe a model.
+    """
+    path = Path(folder) / CONFIG_FILE
+    data = _read_json(path)
+    answers = data.get("answers")
+    model = data.get("model")
+    if (
+        not isinstance(model, dict)
+        or not isinstance(answers, list)
+        or not answers
+        or not all(isinstance(answer, str) for answer in answers)
+        or len(set(answers)) != len(answers)
+    ):
+        raise ChatbotError(
+            f'{path} must hold "model" (the model config) and "answers" (distinct strings); '
+            "train the model again"
+        )
+    try:
+        config = ModelConfig.from_dict(model)
+        train = data.get("train")
+        train_config = TrainConfig.from_dict(train) if isinstance(train, dict) else None
+    except TypeError as error:
+        raise ChatbotError(f"{path} holds an incomplete config ({error}); train again") from None
+    sizes = ("vocabulary_size", "answer_count", "max_sentences", "max_words", "max_question_words")
+    for name in sizes:
+        value = getattr(config, name)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ChatbotError(f"{path}: model {name} must be a positive integer, not {value!r}")
+    if config.answer_count != len(answers):
+        raise ChatbotError(
+            f"{path} lists {len(answers)} answers but its model config says answer_count "
+            f"{config.answer_count}; train the model again"
+        )
+    return config, answers, train_config
+
+
+def read_metadata(folder: str | os.PathLike | None = None) -> dict:
+    """A model folder's metadata.json (None: the shipped default model), without loading Keras."""
+    is_default = folder is None or Path(folder) == default_model_dir()
+    folder = default_model_dir() if folder is None else Path(folder)
+    _check_folder(folder, is_default)
+    return _read_json(folder / METADATA_FILE)
+
+
+def load_model_dir(path: str | os.PathLike | None = None) -> ModelBundle:
+    """Load a model folder and check that its files belong together.
+
+    Args:
+        path: the folder; None means the shipped default model.
+
+    Returns:
+        The `ModelBundle`.
+
+    Raises:
+        ChatbotError: naming the file that is missing, damaged or does not match the others.
+    """
+    is_default = path is None or Path(path) == default_model_dir()
+    folder = default_model_dir() if path is None else Path(path)
+    _check_folder(folder, is_default)
+    config, answers, train_config = read_config(folder)
+    vocabulary = Vocabulary.load(folder / VOCABULARY_FILE)
+    if len(vocabulary) != config.vocabulary_size:
+        raise ChatbotError(
+            f"{folder / VOCABULARY_FILE} has {len(vocabulary)} word ids but {CONFIG_FILE} says "
+            f"vocabulary_size {config.vocabulary_size}: the files come from different models; "
+            "train again or copy the whole folder"
+        )
+    metadata = _read_json(folder / METADATA_FILE)
+    model = _load_keras_model(folder / MODEL_FILE)
+    _check_model_matches(model, config, folder / MODEL_FILE)
+    return ModelBundle(model, vocabulary, config, answers, metadata, train_config)
+
+
+def _load_keras_model(path: Path):
+    import keras
+
+    import chatbot.model  # noqa: F401  registers the custom layers that the file names
+
+    try:
+        with warnings.catch_warnings():
+            # Keras warns developers about layers without build(); the checks below and the
+            # tests (save -> load -> same outputs) are what guard a loaded model.
+            warnings.simplefilter("ignore", UserWarning)
+            return keras.saving.load_model(path, compile=False, safe_mode=True)
+    except Exception as error:  # Keras raises many kinds for a damaged archive
+        raise ChatbotError(
+            f"cannot load {path}: it is damaged or not a Keras model "
+            f"({type(error).__name__}: {_first_line(error)}); train again or copy the folder again"
+        ) from None
+
+
+def _check_model_matches(model, config: ModelConfig, path: Path) -> None:
+    """The network's input and output sizes and word embeddings must be those of config.json."""
+    import keras
+
+    try:
+        inputs = {tensor.name: tuple(tensor.shape[1:]) for tensor in model.inputs}
+        answer_width = model.output["answer"].shape[-1]
+        attention_width = model.output["attention"].shape[-1]
+    except (AttributeError, KeyError, TypeError):
+        raise ChatbotError(
+            f"{path} is not a chatbot model (inputs story, question; outputs answer, attention); "
+            "train again"
+        ) from None
+    expected = {
+        "story": (config.max_sentences, config.max_words),
+        "question": (config.max_question_words,),
+    }
+    if (
+        inputs != expected
+        or answer_width != config.answer_count
+        or attention_width != config.max_sentences
+    ):
+        raise ChatbotError(
+            f"{path} does not match {CONFIG_FILE}: the model reads {inputs} and gives "
+            f"{answer_width} answers, the config says {expected} and {config.answer_count}; "
+            "train again or copy the whole folder"
+        )
+    layers = model._flatten_layers(include_self=False, recursive=True)
+    word_sizes = {layer.input_dim for layer in layers if isinstance(layer, keras.layers.Embedding)}
+    if config.vocabulary_size not in word_sizes:
+        raise ChatbotError(
+            f"{path} does not match {CONFIG_FILE}: no word embedding has "
+            f"vocabulary_size {config.vocabulary_size} rows (found {sorted(word_sizes)}); "
+            "train again or copy the whole folder"
+        )
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0][:200] if text else type(error).__name__
+
+
+def save_model_dir(
+    bundle: ModelBundle,
+    path: str | os.PathLike,
+    overwrite: bool = True,
+    files: dict[str, bytes] | None = None,
+) -> None:
+    """Write a model folder atomically: the old folder stays whole until the new one is complete.
+
+    Args:
+        bundle: what to save.
+        path: the folder; its parent must exist.
+        overwrite: replace an existing folder (else an existing folder is an error).
+        files: extra files to put in the folder, name -> bytes (e.g. "training.png").
+
+    Raises:
+        ChatbotError: the folder exists and `overwrite` is False, or it cannot be written.
+    """
+    folder = Path(path)
+    if folder.exists() and not overwrite:
+        raise ChatbotError(f"{folder} already exists; pass --overwrite to replace it")
+    try:
+        temporary = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+        os.chmod(temporary, 0o755)  # mkdtemp makes it private; a model folder is shared
+    except OSError as error:
+        raise ChatbotError(f"cannot write {folder}: {error.strerror or error}") from None
+    try:
+        _write_folder(bundle, temporary, files or {})
+        _swap_in(temporary, folder)
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+
+
+def _write_folder(bundle: ModelBundle, folder: Path, files: dict[str, bytes]) -> None:
+    config = {
+        "model": bundle.config.to_dict(),
+        "answers": list(bundle.answers),
+        "train": bundle.train_config.to_dict() if bundle.train_config else None,
+    }
+    try:
+        bundle.model.save(folder / MODEL_FILE)
+        for name, content in files.items():
+            (folder / name).write_bytes(content)
+    except OSError as error:
+        raise ChatbotError(f"cannot write {folder}: {error.strerror or error}") from None
+    bundle.vocabulary.save(folder / VOCABULARY_FILE)
+    write_text_atomic(folder / CONFIG_FILE, json.dumps(config, indent=2) + "\n")
+    write_text_atomic(folder / METADATA_FILE, json.dumps(bundle.metadata, indent=2) + "\n")
+
+
+# renameat2(2) flag that swaps two paths in one step (Linux 3.15+, glibc 2.28+).
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Atomically swap two paths where the system can; False where it cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    return result == 0
+
+
+def _swap_in(temporary: Path, folder: Path) -> None:
+    """Put the complete `temporary` folder at `folder`; the old folder, if any, ends in `temporary`.
+
+    With an atomic exchange there is no moment without a whole folder at `folder`. Without one,
+    the old folder is renamed aside first; a crash between the two renames leaves it beside the
+    destination as `.NAME.old...`, never lost.
+    """
+    try:
+        if not folder.exists():
+            os.rename(temporary, folder)
+            return
+        if _exchange(temporary, folder):
+            return
+        aside = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old", dir=folder.parent))
+        os.rename(folder, aside / folder.name)
+        os.rename(temporary, folder)
+        os.rename(aside, temporary)
+    except OSError as error:
+        raise ChatbotError(f"cannot write {folder}: {error.strerror or error}") from None
+
+
+def format_metadata(folder: str | os.PathLike | None = None) -> str:
+    """A model folder's metadata.json and model config as indented `key: value` lines.
+
+    Args:
+        folder: the model folder; None means the shipped default model.
+    """
+    folder = default_model_dir() if folder is None else Path(folder)
+    metadata = read_metadata(folder)
+    config, answers, _ = read_config(folder)
+    described = {
+        "folder": str(folder),
+        **metadata,
+        "answer_set": answers,
+        "model": config.to_dict(),
+    }
+    return "\n".join(_lines(described))
+
+
+def _lines(value, indent: str = "") -> list[str]:
+    lines = []
+    for key, item in value.items():
+        if isinstance(item, dict) and item:
+            lines.append(f"{indent}{key}:")
+            lines += _lines(item, indent + "  ")
+        elif isinstance(item, list) and any(isinstance(element, dict) for element in item):
+            lines.append(f"{indent}{key}:")
+            for element in item:
+                nested = _lines(element, indent + "    ") if isinstance(element, dict) else []
+                if nested:  # the first key goes on the dash line, YAML-like
+                    lines.append(f"{indent}  - {nested[0].strip()}")
+                    lines += nested[1:]
+                else:
+                    lines.append(f"{indent}  - {element}")
+        elif isinstance(item, list):
+            lines.append(f"{indent}{key}: {', '.join(str(element) for element in item)}")
+        else:
+            lines.append(f"{indent}{key}: {item}")
+    return lines

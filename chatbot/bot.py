@@ -1,0 +1,301 @@
+"""Answering: a story and a yes/no question in, an `Answer` out.
+
+`Chatbot` is where typed text meets the model. It splits and tokenizes the text, refuses to
+guess (words it does not know, questions that are not yes/no, an empty story), runs the model's
+compiled inference and turns its probabilities and attention into an `Answer`. It prints
+nothing: the REPL and the CLI do. `chat`, `ask` and `evaluate` all answer through it.
+
+Loading a model means importing TensorFlow, which takes seconds. `Chatbot.load(..., wait=False)`
+reads the small files (vocabulary, answer set, sizes) at once and loads and warms up the model
+in a background thread, so a prompt can appear while the person types; the first `answer` waits
+for it.
+"""
+
+import threading
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from chatbot.errors import ChatbotError
+from chatbot.text import split_sentences, tokenize
+
+# Words that open a yes/no question ("Is Mary in the kitchen?", "Does the box fit ...?").
+AUXILIARIES = frozenset(
+    ("is", "are", "am", "was", "were", "do", "does", "did", "has", "have", "had", "can", "could")
+    + ("will", "would", "shall", "should", "may", "might", "must")
+)
+# Words that open a question the yes/no models cannot answer ("Where is Mary?").
+WH_WORDS = frozenset("where what who whom whose which when why how".split())
+YES_NO_ANSWERS = frozenset({"yes", "no", "maybe"})
+NOT_YES_NO = 'I answer yes/no questions, which begin with a word like "is" or "does"'
+EXAMPLE_QUESTION = '"Is Mary in the kitchen?"'
+CLOSEST_SHOWN = 3  # known words offered for each unknown one
+
+
+@dataclass(frozen=True)
+class Answer:
+    label: str | None  # "yes" / "no" / "maybe"; None when it cannot answer
+    confidence: float  # probability of the label, 0-1 (0.0 when None)
+    support: tuple[tuple[str, float], ...]  # (sentence, attention weight), highest first
+    unknown_words: tuple[str, ...]  # words of the question or the remembered story not known
+    reason: str | None  # why it cannot answer; None when answered
+    truncated: int  # oldest sentences dropped: the story exceeds the memory
+
+    def to_json(self) -> dict:
+        """The answer as `chatbot ask --json` prints it (`answer` is null when it cannot answer)."""
+        return {
+            "answer": self.label,
+            "confidence": round(self.confidence, 4),
+            "support": [
+                {"sentence": sentence, "weight": round(weight, 4)}
+                for sentence, weight in self.support
+            ],
+            "unknown_words": list(self.unknown_words),
+            "reason": self.reason,
+        }
+
+
+def is_question(text: str) -> bool:
+    """Whether a typed sentence is a question: it ends in "?" or opens with a question word.
+
+    >>> is_question("is mary in the kitchen"), is_question("Mary went home.")
+    (True, False)
+    """
+    if text.rstrip().endswith("?"):
+        return True
+    words = tokenize(text)
+    return bool(words) and (words[0] in AUXILIARIES or words[0] in WH_WORDS)
+
+
+def as_sentences(story: str | Sequence[str]) -> list[str]:
+    """A story as its sentences: typed text is split, a sequence is taken as it is."""
+    if isinstance(story, str):
+        return split_sentences(story)
+    return [sentence for sentence in story if sentence.strip()]
+
+
+class Chatbot:
+    """Answers yes/no questions about a story with a trained model.
+
+    Args:
+        bundle: a loaded `ModelBundle` (model, vocabulary, config, answer set).
+    """
+
+    def __init__(self, bundle):
+        self._bundle = bundle
+        self._loading = None
+        self._error = None
+        self.vocabulary = bundle.vocabulary
+        self.config = bundle.config
+        self.answers = list(bundle.answers)
+
+    @classmethod
+    def load(cls, model_dir=None, wait: bool = True) -> "Chatbot":
+        """Load a model folder.
+
+        Args:
+            model_dir: the folder; None means the shipped default model.
+            wait: False reads only the vocabulary and sizes now and loads and warms up the
+                model in a background thread; `answer` waits for it.
+
+        Returns:
+            The bot.
+
+        Raises:
+            ChatbotError: the folder or one of its files is missing or damaged.
+        """
+        if wait:
+            return cls(_load_quietly(model_dir, warm_up=False))
+        bot = cls.__new__(cls)
+        bot._bundle = None
+        bot._error = None
+        folder, bot.vocabulary, bot.config, bot.answers = _read_small_files(model_dir)
+        bot._loading = threading.Thread(
+            target=bot._load_in_background, args=(folder,), name="load-model", daemon=True
+        )
+        bot._loading.start()
+        return bot
+
+    def _load_in_background(self, folder: Path) -> None:
+        try:
+            self._bundle = _load_quietly(folder, warm_up=True)
+        except BaseException as error:  # handed to the thread that asks for the bundle
+            self._error = error
+
+    @property
+    def bundle(self):
+        """The loaded `ModelBundle`; waits for a background load and re-raises its error."""
+        if self._loading is not None:
+            self._loading.join()
+            if self._error is not None:
+                if isinstance(self._error, ChatbotError):
+                    raise self._error
+                raise ChatbotError(f"cannot load the model: {self._error}") from self._error
+        return self._bundle
+
+    @property
+    def known_words(self) -> tuple[str, ...]:
+        """Every word the model knows, for completion."""
+        return self.vocabulary.words
+
+    @property
+    def memory(self) -> int:
+        """How many of the newest sentences a question can see."""
+        return self.config.max_sentences
+
+    @property
+    def yes_no(self) -> bool:
+        """Whether the model answers only yes / no / maybe (so other questions are refused)."""
+        return set(self.answers) <= YES_NO_ANSWERS
+
+    def unknown_words(self, text: str) -> tuple[str, ...]:
+        """The words of `text` the model does not know, each once, in order."""
+        return tuple(self.vocabulary.encode(tokenize(text))[1])
+
+    def describe_unknown(self, words: Sequence[str]) -> str:
+        """Name each unknown word with the closest known ones, as one sentence."""
+        parts = []
+        for word in words:
+            closest = self.vocabulary.closest(word, CLOSEST_SHOWN)
+            hint = f" (closest: {', '.join(closest)})" if closest else ""
+            parts.append(f'"{word}"{hint}')
+        if len(parts) == 1:
+            return f"I don't know the word {parts[0]}"
+        return f"I don't know the words {', '.join(parts[:-1])} and {parts[-1]}"
+
+    def too_long(self, sentence: str) -> str | None:
+        """Why a story sentence is too long for the model's memory slots, or None."""
+        count = len(tokenize(sentence))
+        if count <= self.config.max_words:
+            return None
+        return (
+            f'"{_shorten(sentence)}" has {count} words and I read at most '
+            f"{self.config.max_words} per sentence; split it into shorter sentences"
+        )
+
+    def check_statement(self, sentence: str) -> str | None:
+        """Why a sentence cannot go into a story (unknown words, too long), or None."""
+        unknown = self.unknown_words(sentence)
+        if unknown:
+            return self.describe_unknown(unknown)
+        return self.too_long(sentence)
+
+    def answer(self, story: str | Sequence[str], question: str) -> Answer:
+        """Answer a question about a story, or say why not.
+
+        Args:
+            story: typed text (split into sentences) or the sentences, oldest first. Only the
+                newest `memory` sentences are seen; the rest are counted in `truncated`.
+            question: a yes/no question; case and punctuation do not matter.
+
+        Returns:
+            The `Answer`; `label` is None, with a `reason`, when the bot will not guess.
+        """
+        import numpy as np
+
+        from chatbot.features import encode_question, encode_story
+
+        config = self.config
+        sentences = as_sentences(story)
+        encoded = encode_story(sentences, self.vocabulary, config.max_sentences, config.max_words)
+        remembered, truncated = encoded.sentences, encoded.truncated
+        question_ids, question_unknown = encode_question(
+            question, self.vocabulary, config.max_question_words
+        )
+        unknown = tuple(dict.fromkeys(question_unknown + encoded.unknown_words))
+        question_words = tokenize(question)
+
+        def cannot(reason: str) -> Answer:
+            support = tuple((sentence, 0.0) for sentence in sentences)
+            return Answer(None, 0.0, support, unknown, reason, truncated)
+
+        if not question_words:
+            return cannot(f"there is no question in that; ask like {EXAMPLE_QUESTION}")
+        if self.yes_no and question_words[0] in WH_WORDS:
+            return cannot(
+                f'I answer yes/no questions, like {EXAMPLE_QUESTION}, not "{question_words[0]}" '
+                "questions"
+            )
+        if self.yes_no and question_words[0] not in AUXILIARIES:
+            return cannot(f"{NOT_YES_NO} (as in {EXAMPLE_QUESTION})")
+        if unknown:
+            return cannot(self.describe_unknown(unknown))
+        if len(question_words) > config.max_question_words:
+            return cannot(
+                f"the question has {len(question_words)} words and I read at most "
+                f"{config.max_question_words}; ask it shorter"
+            )
+        if encoded.cut_words:
+            return cannot(next(filter(None, map(self.too_long, remembered))))
+        if not remembered:
+            return cannot('the story is empty; tell me one first, like "Mary went to the kitchen."')
+        probabilities, attention = self.bundle.predict(encoded.ids[None], question_ids[None])
+        probabilities = np.asarray(probabilities)[0]  # (answers,)
+        attention = np.asarray(attention)[0]  # (slots,)
+        best = int(probabilities.argmax())
+        # Right-aligned memory: the remembered sentences fill the last slots, oldest first.
+        weights = [float(weight) for weight in attention[len(attention) - len(remembered) :]]
+        support = sorted(zip(remembered, weights, strict=True), key=lambda pair: -pair[1])
+        support += [(sentence, 0.0) for sentence in sentences[:truncated]]
+        return Answer(
+            label=self.answers[best],
+            confidence=float(probabilities[best]),
+            support=tuple(support),
+            unknown_words=(),
+            reason=None,
+            truncated=truncated,
+        )
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _load_quietly(model_dir, warm_up: bool):
+    """Load a model folder with Keras' Python warnings kept off the person's screen."""
+    from chatbot.artifacts import load_model_dir
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        bundle = load_model_dir(model_dir)
+        if warm_up:
+            _warm_up(bundle)
+    return bundle
+
+
+def read_story(path) -> str:
+    """The text of a story file (plain sentences); a missing or unreadable file: ChatbotError."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ChatbotError(f"{path}: no such file; give a text file with the story") from None
+    except IsADirectoryError:
+        raise ChatbotError(f"{path} is a folder; give a text file with the story") from None
+    except UnicodeDecodeError:
+        raise ChatbotError(f"{path} is not UTF-8 text; give a text file with the story") from None
+    except OSError as error:
+        raise ChatbotError(f"cannot read {path}: {error.strerror}") from None
+
+
+def _warm_up(bundle) -> None:
+    """Run the compiled inference once, so the first real answer does not pay for tracing."""
+    import numpy as np
+
+    config = bundle.config
+    word = min(2, config.vocabulary_size - 1)  # any real word
+    story = np.zeros((1, config.max_sentences, config.max_words), dtype="int32")
+    story[0, -1, 0] = word  # an all-padding story might take another path
+    question = np.full((1, config.max_question_words), word, dtype="int32")
+    bundle.predict(story, question)
+
+
+def _read_small_files(model_dir):
+    """The vocabulary, model config and answer set of a model folder, without loading Keras."""
+    from chatbot.artifacts import VOCABULARY_FILE, default_model_dir, read_config, read_metadata
+    from chatbot.text import Vocabulary
+
+    read_metadata(model_dir)  # checks that the folder and its files exist, naming what is missing
+    folder = default_model_dir() if model_dir is None else Path(model_dir)
+    config, answers, _ = read_config(folder)
+    return folder, Vocabulary.load(folder / VOCABULARY_FILE), config, answers

@@ -1,0 +1,243 @@
+"""The `chatbot` command line: wiring from click commands to library functions, and error translation.
+
+Library code raises `ChatbotError`s; here they become one line on stderr and an exit code:
+0 done, 1 error, 2 usage error, 3 could not answer. TensorFlow is imported only inside the
+commands that need it, so `chatbot --help` answers at once.
+"""
+
+import sys
+
+import click
+
+from chatbot import __version__
+from chatbot.errors import CannotAnswer, ChatbotError, UsageError
+
+EXIT_ERROR, EXIT_USAGE, EXIT_CANNOT_ANSWER = 1, 2, 3
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="chatbot")
+def cli():
+    """Read a short story and answer yes/no questions about it."""
+
+
+def main(argv=None):
+    """Run the CLI, turning library errors into one-line messages and exit codes."""
+    try:
+        cli.main(args=argv, prog_name="chatbot", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as error:  # click's own usage errors: exit 2
+        error.show()
+        sys.exit(error.exit_code)
+    except CannotAnswer as error:
+        click.echo(f"cannot answer: {error}", err=True)
+        sys.exit(EXIT_CANNOT_ANSWER)
+    except UsageError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    except ChatbotError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(EXIT_ERROR)
+
+
+# Commands are added below, one block each, in the order a user meets them:
+# inspect, generate, train, info, evaluate, ask, chat.
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per file).")
+def inspect(files, as_json):
+    """Count the stories, questions, answers and words of bAbI FILES.
+
+    Question lines are not counted as story sentences. With --json, one file gives one object;
+    several give an object keyed by each path as given.
+    """
+    import json
+
+    from chatbot import babi
+
+    summaries = {path: babi.summarize(babi.read_stories(path)) for path in files}
+    if as_json:
+        data = summaries[files[0]] if len(files) == 1 else summaries
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        click.echo(
+            "\n\n".join(
+                f"{path}\n{babi.format_summary(summary)}" for path, summary in summaries.items()
+            )
+        )
+
+
+@cli.command()
+@click.option("--out", "out_dir", required=True, metavar="DIR", help="Folder to write into.")
+@click.option(
+    "--questions",
+    type=int,
+    default=10_000,
+    show_default=True,
+    help="Questions per task in the train file; valid and test get a tenth each.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option(
+    "--tasks", default="6,9,10,17,18", show_default=True, help="bAbI yes/no tasks to generate."
+)
+def generate(out_dir, questions, seed, tasks):
+    """Write generated bAbI-format stories: train, valid and test files per task into DIR.
+
+    Files are named like bAbI's, the split last (qa6_yes-no-questions_train.txt). The same seed
+    gives the same files. Prints each path written.
+    """
+    from chatbot import world
+
+    for path in world.generate_files(out_dir, questions, seed, world.parse_tasks(tasks)):
+        click.echo(str(path))
+
+
+@cli.command()
+@click.argument("data", nargs=-1)
+@click.option("--out", "out_dir", required=True, metavar="DIR", help="Model folder to write.")
+@click.option("--epochs", type=int, metavar="N", help="Most epochs; early stopping may end sooner.")
+@click.option("--batch-size", type=int, metavar="B", help="Questions per training step.")
+@click.option("--seed", type=int, metavar="S", help="Seed: same seed, same model.")
+@click.option("--valid", "valid_file", metavar="FILE", help="bAbI file to validate on.")
+@click.option(
+    "--validation-split",
+    type=float,
+    metavar="F",
+    help="Share of the stories held out for validation [default: 0.1].",
+)
+@click.option("--resume", is_flag=True, help="Continue an interrupted run from DIR.partial.")
+@click.option("--overwrite", is_flag=True, help="Replace DIR if it exists.")
+def train(data, out_dir, epochs, batch_size, seed, valid_file, validation_split, resume, overwrite):
+    """Train a model on DATA and write the model folder DIR.
+
+    DATA are bAbI files, folders (meaning their *_train.txt files), or `generated` for the
+    built-in stories of tasks 6, 9, 10, 17 and 18. Validation is --valid FILE or else a share of
+    the stories, held out by story. Checkpoints go to DIR.partial; DIR appears only when the
+    run is complete. Interrupted? Run the same command with --resume.
+    """
+    import dataclasses
+    import warnings
+
+    from chatbot.config import TrainConfig
+    from chatbot.train import train as train_model
+
+    given = {"epochs": epochs, "batch_size": batch_size, "seed": seed}
+    settings = dataclasses.replace(
+        TrainConfig(), **{name: value for name, value in given.items() if value is not None}
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Keras' UserWarnings are for developers, not users
+        train_model(
+            data,
+            out_dir,
+            settings,
+            valid=valid_file,
+            validation_split=validation_split,
+            resume=resume,
+            overwrite=overwrite,
+            report=click.echo,
+        )
+
+
+@cli.command()
+@click.option("--model", "model_dir", metavar="DIR", help="Model folder [default: shipped model].")
+def info(model_dir):
+    """Print a model folder's metadata: versions, date, data, validation accuracy, epochs, sizes."""
+    from chatbot.artifacts import format_metadata
+
+    click.echo(format_metadata(model_dir))
+
+
+@cli.command()
+@click.argument("data", nargs=-1, required=True)
+@click.option("--model", "model_dir", metavar="DIR", help="Model folder [default: shipped model].")
+@click.option("--json", "json_path", metavar="FILE", help="Also write the report as JSON.")
+@click.option("--plot", "plot_path", metavar="FILE.png", help="Draw confusion and attention.")
+@click.option(
+    "--mistakes",
+    type=click.IntRange(min=0),
+    default=5,
+    show_default=True,
+    metavar="N",
+    help="How many mistakes to show.",
+)
+def evaluate(data, model_dir, json_path, plot_path, mistakes):
+    """Score a model on held-out bAbI DATA: files, or folders (meaning their *_test.txt files).
+
+    Prints the accuracy overall, per file and per task, the confusion matrix, the majority
+    baseline, how often the most-attended sentence is a supporting one, the questions with
+    unknown words, stories longer than the memory, answers outside the answer set, and the most
+    confident mistakes. Questions with unknown words or answers outside the answer set count
+    as wrong.
+    """
+    from chatbot import evaluate as evaluation
+    from chatbot.bot import Chatbot
+
+    examples = evaluation.read_examples(data)  # before the slow model load: bad data fails fast
+    report = evaluation.evaluate(Chatbot.load(model_dir), examples, mistakes=mistakes)
+    click.echo(evaluation.format_report(report))
+    if json_path:
+        evaluation.save_json(report, json_path)
+    if plot_path:
+        evaluation.save_plot(report, plot_path)
+
+
+@cli.command()
+@click.option("--story", metavar="TEXT", help="The story: one or more sentences.")
+@click.option("--story-file", metavar="FILE", help="Read the story from a text file.")
+@click.option("--question", required=True, metavar="Q", help="A yes/no question about it.")
+@click.option("--model", "model_dir", metavar="DIR", help="Model folder [default: shipped model].")
+@click.option("--json", "as_json", is_flag=True, help="Print answer, confidence, support as JSON.")
+def ask(story, story_file, question, model_dir, as_json):
+    """Answer one yes/no question about a story: `yes (99%)`, `no (97%)` or `maybe (88%)`.
+
+    Give the story as --story TEXT or --story-file FILE. Exit codes: 0 answered, 3 cannot
+    answer (unknown words, not a yes/no question), 2 usage error, 1 any other error. With
+    --json, prints {"answer", "confidence", "support", "unknown_words", "reason"} even when it
+    cannot answer ("answer" is then null).
+    """
+    import json
+
+    from chatbot.bot import Chatbot, read_story
+    from chatbot.repl import format_answer
+
+    if (story is None) == (story_file is None):
+        raise click.UsageError("give the story with one of --story TEXT or --story-file FILE")
+    if story_file is not None:
+        story = read_story(story_file)
+    # Loading in the background lets a refusal (unknown words, not yes/no) skip TensorFlow.
+    answer = Chatbot.load(model_dir, wait=False).answer(story, question)
+    if as_json:
+        click.echo(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
+        if answer.label is None:
+            sys.exit(EXIT_CANNOT_ANSWER)
+    elif answer.label is None:
+        raise CannotAnswer(answer.reason)
+    else:
+        click.echo(format_answer(answer))
+
+
+@cli.command()
+@click.option("--model", "model_dir", metavar="DIR", help="Model folder [default: shipped model].")
+def chat(model_dir):
+    """Tell the bot a story and ask it yes/no questions; :help lists the commands.
+
+    On a terminal: a prompt with history and tab completion (Ctrl-C clears the line, Ctrl-D
+    leaves); the history file is $CHATBOT_HISTORY, else $XDG_STATE_HOME/chatbot/history or
+    ~/.local/state/chatbot/history. With stdin not a terminal, batch mode: each question gives
+    one line on stdout, the answer (`yes (99%)`) or `cannot answer: ` and why; notices go to
+    stderr.
+    """
+    from chatbot.bot import Chatbot
+    from chatbot.repl import run_session
+
+    run_session(Chatbot.load(model_dir, wait=False))

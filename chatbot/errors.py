@@ -1,0 +1,16 @@
+"""Exception classes. Library code raises these; the CLI and REPL turn them into one-line messages."""
+
+
+class ChatbotError(Exception):
+    """Something the user can fix: bad input, a missing file, a mismatched model.
+
+    The message is one line that says what was wrong and how to fix it.
+    """
+
+
+class UsageError(ChatbotError):
+    """A command was called wrongly (exit code 2)."""
+
+
+class CannotAnswer(ChatbotError):
+    """The bot will not guess: unknown words, or not a yes/no question (exit code 3)."""

@@ -1,0 +1,267 @@
+"""The Keras memory network: LSTM-encoded sentences, relations between them, attention over them.
+
+`build_model(config)` returns a functional model with two named inputs and two named outputs:
+
+    story     int32 (batch, sentences, words)   newest sentence in the last slot, 0 = padding
+    question  int32 (batch, question_words)
+    answer    float (batch, answers)             softmax over the answer set
+    attention float (batch, sentences)           which sentences the answer rests on
+
+The network has two parts so that inference can encode each distinct sentence once and reuse it:
+a `SentenceEncoder` (embedding + LSTM, one vector per sentence) and a `Reasoner` (self-attention
+across the sentence memories and the question, then one attention over the memories that the
+answer is read from). `architecture="tutorial"` builds the seed tutorial's one-hop word-level
+network instead, kept only as a baseline for the benchmarks.
+
+Training uses only the answer: fit `keras.Model(model.inputs, model.output["answer"])`, a view
+that shares the weights, and save the full model (Keras cannot fit an output without a target).
+"""
+
+import keras
+from keras import layers, ops
+
+from chatbot.config import ModelConfig
+
+
+@keras.saving.register_keras_serializable(package="chatbot")
+class SentenceEncoder(layers.Layer):
+    """Word ids (..., words) -> one vector per sentence (..., hidden_dim), via a masked LSTM.
+
+    Given the question, each story word also carries which question word it repeats (if any):
+    "mary" in "Mary went to the office." is marked as the question's second word. Reading a
+    sentence in the light of the question is what lets one sentence vector say "the person
+    asked about went to the place asked about", and two of them combine into positions and sizes.
+    """
+
+    def __init__(self, vocabulary_size, embedding_dim, hidden_dim, max_question_words=0,
+                 **kwargs):
+        super().__init__(**kwargs)
+        self.vocabulary_size = vocabulary_size
+        self.embedding_dim = embedding_dim
+        self.hidden_dim = hidden_dim
+        self.max_question_words = max_question_words
+        self.embedding = layers.Embedding(vocabulary_size, embedding_dim, name="embedding")
+        # Index 0: the word is not in the question; k + 1: it repeats question word k.
+        self.match = layers.Embedding(max_question_words + 1, embedding_dim, name="match")
+        self.lstm = layers.LSTM(hidden_dim, name="lstm")
+
+    def call(self, ids, question=None):
+        import tensorflow as tf  # unique rows need a TensorFlow op; Keras has none
+
+        words = ids.shape[-1]
+        if question is None:
+            matched = ops.zeros_like(ids)
+        else:  # ids (batch, sentences, words), question (batch, question_words)
+            same = ops.logical_and(
+                ops.equal(ids[..., None], question[:, None, None, :]),
+                ops.not_equal(question, 0)[:, None, None, :],
+            )  # (batch, sentences, words, question_words)
+            matched = ops.where(ops.any(same, axis=-1), ops.argmax(same, axis=-1) + 1, 0)
+            matched = ops.where(ops.not_equal(ids, 0), matched, 0)
+        rows = ops.concatenate(
+            [ops.reshape(ids, (-1, words)), ops.reshape(ops.cast(matched, ids.dtype), (-1, words))],
+            axis=-1,
+        )  # (batch * sentences, 2 * words)
+        # Most memory slots are padding and bAbI repeats its sentences: encode each distinct
+        # row once and gather the results back.
+        unique, position = tf.raw_ops.UniqueV2(x=rows, axis=[0])
+        unique_ids, unique_matched = unique[:, :words], unique[:, words:]
+        mask = ops.not_equal(unique_ids, 0)
+        embedded = self.embedding(unique_ids) + self.match(unique_matched)
+        encoded = self.lstm(embedded, mask=mask)  # (distinct, hidden)
+        # An all-padding sentence encodes to zeros; the reasoner masks it out anyway.
+        encoded = encoded * ops.cast(ops.any(mask, axis=-1, keepdims=True), encoded.dtype)
+        encoded = ops.take(encoded, position, axis=0)  # (batch * sentences, hidden)
+        return ops.reshape(encoded, (*ops.shape(ids)[:-1], self.hidden_dim))
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "vocabulary_size": self.vocabulary_size,
+            "embedding_dim": self.embedding_dim,
+            "hidden_dim": self.hidden_dim,
+            "max_question_words": self.max_question_words,
+        }
+
+
+@keras.saving.register_keras_serializable(package="chatbot")
+class Reasoner(layers.Layer):
+    """Sentence memories + question -> (answer probabilities, attention over the memories).
+
+    Memories get a learned embedding of their age (slot), then self-attention blocks over the
+    question and all memories let each sentence look at the others: the relational tasks
+    (positions, sizes) need two sentences combined. A final question-to-memory attention picks
+    what the answer is read from; that distribution is the model's explanation.
+    """
+
+    def __init__(self, max_sentences, hidden_dim, answer_count, blocks=2, heads=4, **kwargs):
+        super().__init__(**kwargs)
+        self.max_sentences = max_sentences
+        self.hidden_dim = hidden_dim
+        self.answer_count = answer_count
+        self.blocks = blocks
+        self.heads = heads
+        self.age = layers.Embedding(max_sentences, hidden_dim, name="age")
+        self.attention_blocks = [
+            layers.MultiHeadAttention(heads, hidden_dim // heads, name=f"self_attention_{i}")
+            for i in range(blocks)
+        ]
+        self.attention_norms = [layers.LayerNormalization(name=f"norm_a{i}") for i in range(blocks)]
+        self.feed_forwards = [
+            keras.Sequential(
+                [layers.Dense(2 * hidden_dim, activation="relu"), layers.Dense(hidden_dim)],
+                name=f"feed_forward_{i}",
+            )
+            for i in range(blocks)
+        ]
+        self.forward_norms = [layers.LayerNormalization(name=f"norm_f{i}") for i in range(blocks)]
+        self.query = layers.Dense(hidden_dim, name="query")
+        self.answer_hidden = layers.Dense(hidden_dim, activation="relu", name="answer_hidden")
+        self.answer_logits = layers.Dense(answer_count, name="answer_logits")
+
+    def call(self, memories, memory_mask, question):
+        # memories (batch, sentences, hidden), memory_mask (batch, sentences), question (batch, hidden)
+        sentences = memories.shape[1]
+        ages = ops.arange(sentences)[::-1]  # the newest sentence, in the last slot, has age 0
+        memories = memories + self.age(ages)[None]
+        pair_mask = ops.logical_and(memory_mask[:, :, None], memory_mask[:, None, :])
+        for attend, norm_a, forward, norm_f in zip(
+            self.attention_blocks, self.attention_norms, self.feed_forwards, self.forward_norms,
+            strict=True,
+        ):
+            # Pre-norm residual blocks over the memories only: the question reaches the answer
+            # solely through the final attention, so that attention is the real explanation.
+            normed = norm_a(memories)
+            memories = memories + attend(normed, normed, attention_mask=pair_mask)
+            memories = memories + forward(norm_f(memories))
+        scores = ops.einsum("bh,bsh->bs", self.query(question), memories)
+        scores = ops.where(memory_mask, scores, -1e9)
+        attention = ops.softmax(scores, axis=-1)  # (batch, sentences)
+        read = ops.einsum("bs,bsh->bh", attention, memories)
+        hidden = self.answer_hidden(ops.concatenate([question, read], axis=-1))
+        return ops.softmax(self.answer_logits(hidden), axis=-1), attention
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "max_sentences": self.max_sentences,
+            "hidden_dim": self.hidden_dim,
+            "answer_count": self.answer_count,
+            "blocks": self.blocks,
+            "heads": self.heads,
+        }
+
+
+@keras.saving.register_keras_serializable(package="chatbot")
+class NamedOutput(layers.Layer):
+    """Identity layer whose only job is to give a model output its name."""
+
+    def call(self, x):
+        return x
+
+
+def _inputs(config: ModelConfig):
+    story = keras.Input((config.max_sentences, config.max_words), dtype="int32", name="story")
+    question = keras.Input((config.max_question_words,), dtype="int32", name="question")
+    return story, question
+
+
+def build_model(config: ModelConfig) -> keras.Model:
+    """Builds the network that `config.architecture` names.
+
+    Args:
+        config: sizes of the vocabulary, answer set, memory and layers.
+
+    Returns:
+        A functional `keras.Model` with inputs `story`, `question` and outputs `answer`,
+        `attention`; not compiled.
+    """
+    if config.architecture == "tutorial":
+        return _build_tutorial(config)
+    if config.architecture != "relational":
+        raise ValueError(
+            f"Unknown architecture; use 'relational' or 'tutorial'. Received: {config.architecture!r}"
+        )
+    story, question = _inputs(config)
+    story_encoder = SentenceEncoder(
+        config.vocabulary_size, config.embedding_dim, config.hidden_dim,
+        config.max_question_words, name="story_encoder",
+    )
+    question_encoder = SentenceEncoder(
+        config.vocabulary_size, config.embedding_dim, config.hidden_dim, name="question_encoder"
+    )
+    memories = story_encoder(story, question)  # (batch, sentences, hidden)
+    memory_mask = ops.any(ops.not_equal(story, 0), axis=-1)  # (batch, sentences)
+    answer, attention = Reasoner(
+        config.max_sentences, config.hidden_dim, config.answer_count, name="reasoner"
+    )(memories, memory_mask, question_encoder(question))
+    return keras.Model(
+        {"story": story, "question": question},
+        {"answer": NamedOutput(name="answer")(answer),
+         "attention": NamedOutput(name="attention")(attention)},
+        name="memory_network",
+    )
+
+
+@keras.saving.register_keras_serializable(package="chatbot")
+class TutorialMemory(layers.Layer):
+    """The seed tutorial's one-hop word-level memory network, as one layer (baseline only).
+
+    Story words flattened; embeddings m (64-d) and c (question-length-d); match = softmax(m · q);
+    response = permute(match + c); concatenated with the question; LSTM(32); dense softmax.
+    Sentence attention = the word-level match summed over each sentence's words.
+    """
+
+    def __init__(self, vocabulary_size, max_sentences, max_words, max_question_words,
+                 answer_count, **kwargs):
+        super().__init__(**kwargs)
+        self.vocabulary_size = vocabulary_size
+        self.max_sentences = max_sentences
+        self.max_words = max_words
+        self.max_question_words = max_question_words
+        self.answer_count = answer_count
+        self.memory_m = layers.Embedding(vocabulary_size, 64)
+        self.memory_c = layers.Embedding(vocabulary_size, max_question_words)
+        self.question_embedding = layers.Embedding(vocabulary_size, 64)
+        self.dropout = layers.Dropout(0.3)
+        self.lstm = layers.LSTM(32)
+        self.dense = layers.Dense(answer_count)
+
+    def call(self, story, question, training=False):
+        words = ops.reshape(story, (-1, self.max_sentences * self.max_words))
+        m = self.dropout(self.memory_m(words), training=training)  # (batch, story_words, 64)
+        c = self.dropout(self.memory_c(words), training=training)  # (batch, story_words, q_words)
+        q = self.dropout(self.question_embedding(question), training=training)  # (batch, q, 64)
+        match = ops.softmax(ops.einsum("bwd,bqd->bwq", m, q), axis=1)  # (batch, story_words, q)
+        response = ops.transpose(match + c, (0, 2, 1))  # (batch, q_words, story_words)
+        hidden = self.lstm(ops.concatenate([response, q], axis=-1))
+        hidden = self.dropout(hidden, training=training)
+        per_sentence = ops.reshape(
+            ops.mean(match, axis=-1), (-1, self.max_sentences, self.max_words)
+        )
+        attention = ops.sum(per_sentence, axis=-1)
+        return ops.softmax(self.dense(hidden), axis=-1), attention
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "vocabulary_size": self.vocabulary_size,
+            "max_sentences": self.max_sentences,
+            "max_words": self.max_words,
+            "max_question_words": self.max_question_words,
+            "answer_count": self.answer_count,
+        }
+
+
+def _build_tutorial(config: ModelConfig) -> keras.Model:
+    story, question = _inputs(config)
+    answer, attention = TutorialMemory(
+        config.vocabulary_size, config.max_sentences, config.max_words,
+        config.max_question_words, config.answer_count, name="tutorial_memory",
+    )(story, question)
+    return keras.Model(
+        {"story": story, "question": question},
+        {"answer": NamedOutput(name="answer")(answer),
+         "attention": NamedOutput(name="attention")(attention)},
+        name="tutorial_memory_network",
+    )

@@ -1,0 +1,420 @@
+"""The conversation: a story told line by line, yes/no questions answered against it, commands.
+
+`Session` holds one conversation and gives each typed line its meaning; it reads and writes
+nothing, so tests drive it line by line. `run_session` feeds it: on a terminal through a
+prompt_toolkit prompt (history, completion, Ctrl-C clears the line, Ctrl-D leaves), otherwise
+line by line from a stream in batch mode, where each question gives exactly one line on stdout
+and every notice goes to stderr.
+
+The session needs a bot with `answer(story, question) -> Answer`, `check_statement(sentence)`
+(why a sentence cannot join the story, or None), `memory` (sentences a question can see) and
+`known_words` (for completion); `chatbot.bot.Chatbot` is one, tests use a fake.
+"""
+
+import os
+import random
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from chatbot import __version__
+from chatbot.bot import is_question
+from chatbot.errors import ChatbotError
+from chatbot.text import split_sentences
+
+MAX_LINE = 2000  # characters; a longer line is refused rather than cut somewhere arbitrary
+BAR_WIDTH = 20  # characters of a full attention bar in :why
+SHOWN_WEIGHT = 0.01  # :why lists sentences with at least this attention weight
+EXAMPLE_QUESTIONS = 8  # questions generated for :example: enough for one whole story
+HISTORY_VARIABLE = "CHATBOT_HISTORY"  # where the terminal history goes, if set
+
+ANSWER, OUTPUT, NOTICE = "answer", "output", "notice"
+
+COMMANDS = (":help", ":story", ":why", ":undo", ":reset", ":save", ":load", ":example", ":quit")
+BANNER = (
+    f"chatbot {__version__}: tell me a story, then ask yes/no questions about it.\n"
+    "Commands: :help :story :why :undo :reset :save FILE :load FILE [N] :example :quit"
+)
+HELP = """\
+Tell me a story, a sentence or a few at a time, and ask yes/no questions about it:
+  Mary moved to the bathroom. John went to the hallway.
+  Is Mary in the bathroom?
+Commands:
+  :help            this help
+  :story           the story so far, numbered
+  :why             the sentences the last answer rests on, with attention weights
+  :undo            take back the last change to the story
+  :reset           start again with an empty story
+  :save FILE       save the story as a bAbI file
+  :load FILE [N]   load the N-th story of a bAbI file (default the first)
+  :example         a generated story with questions to try
+  :quit            leave (Ctrl-D too)"""
+EMPTY_LINE = "type a sentence of the story, a yes/no question, or :help"
+EMPTY_STORY = 'the story is empty; tell me one, like "Mary moved to the bathroom."'
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    kind: str = OUTPUT  # ANSWER: one per question; OUTPUT: what a command shows; NOTICE: stderr
+
+
+def _notice(text: str) -> list[Reply]:
+    return [Reply(text, NOTICE)]
+
+
+def format_answer(answer) -> str:
+    """One line for an answer: `yes (99%)`, or `cannot answer: ` and the reason."""
+    if answer.label is None:
+        return f"cannot answer: {answer.reason}"
+    return f"{answer.label} ({answer.confidence:.0%})"
+
+
+def attention_bar(weight: float, width: int = BAR_WIDTH) -> str:
+    """A bar of `width` characters for a weight of 1, drawn in eighths of a character.
+
+    >>> attention_bar(0.5, width=4)
+    '██  '
+    """
+    eighths = round(min(max(weight, 0.0), 1.0) * width * 8)
+    full, rest = divmod(eighths, 8)
+    return ("█" * full + (" ▏▎▍▌▋▊▉"[rest] if rest else "")).ljust(width)
+
+
+def _odd_characters(text: str) -> bool:
+    """Control characters, lone surrogates or undecodable bytes (U+FFFD) in typed text."""
+    return any(
+        (unicodedata.category(character) in ("Cc", "Cs") and character != "\t")
+        or character == "\ufffd"
+        for character in text
+    )
+
+
+def _shorten(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class Session:
+    """One conversation: the story so far, the last answer, and what `:undo` can take back.
+
+    Args:
+        bot: answers questions; see the module docstring for what it needs.
+        seed: seeds the stories `:example` generates (None: different each run).
+    """
+
+    def __init__(self, bot, seed: int | None = None):
+        self.bot = bot
+        self.story: list[str] = []  # every sentence told, oldest first; the bot sees the newest
+        self.last: tuple[str, object] | None = None  # (question, Answer)
+        self.finished = False
+        self._undo: list[tuple[str, list[str]]] = []  # (how to say it is undone, story before)
+        self._random = random.Random(seed)
+
+    def handle(self, line: str) -> list[Reply]:
+        """The replies to one typed line (without its line break)."""
+        text = line.strip()
+        if not text:
+            return _notice(EMPTY_LINE)
+        if len(text) > MAX_LINE:
+            return _notice(
+                f"that line is {len(text)} characters long; I read at most {MAX_LINE} "
+                "at a time, so type it in parts"
+            )
+        if _odd_characters(text):
+            return _notice(
+                "that line holds control characters or bytes that are not text; "
+                "type plain sentences"
+            )
+        if text.startswith(":"):
+            return self._command(text)
+        sentences = split_sentences(text)
+        if not sentences:
+            return _notice(f"I found no words in that; {EMPTY_LINE}")
+        replies, before = [], list(self.story)
+        for sentence in sentences:
+            if is_question(sentence):
+                replies.append(self._ask(sentence))
+            else:
+                replies.extend(self._tell(sentence))
+        if self.story != before:
+            told = self.story[len(before) :]
+            quoted = " ".join(f'"{sentence}"' for sentence in told)
+            self._undo.append((f"took back {quoted}", before))
+            replies.extend(self._memory_notice(len(before)))
+        return replies
+
+    def _ask(self, question: str) -> Reply:
+        answer = self.bot.answer(list(self.story), question)
+        self.last = (question, answer)
+        return Reply(format_answer(answer), ANSWER)
+
+    def _tell(self, sentence: str) -> list[Reply]:
+        problem = self.bot.check_statement(sentence)
+        if problem:
+            return _notice(f"{problem}; I left that sentence out of the story")
+        if sentence[-1] not in ".!":
+            sentence += "."
+        self.story.append(sentence)
+        return []
+
+    def _memory_notice(self, length_before: int) -> list[Reply]:
+        """A notice naming what just dropped out of the memory, if anything did."""
+        memory = self.bot.memory
+        dropped = self.story[max(length_before - memory, 0) : max(len(self.story) - memory, 0)]
+        if not dropped:
+            return []
+        what = (
+            f'"{_shorten(dropped[0], 40)}"' if len(dropped) == 1 else f"the oldest {len(dropped)}"
+        )
+        return _notice(
+            f"my memory holds {memory} sentences, so {what} dropped out of it "
+            "(:story shows the whole story)"
+        )
+
+    def _change_story(self, what: str, sentences: list[str]) -> list[Reply]:
+        self._undo.append((f"undid {what}", list(self.story)))
+        self.story = list(sentences)
+        self.last = None
+        return self._memory_notice(0)
+
+    # Commands -------------------------------------------------------------------------------
+
+    def _command(self, text: str) -> list[Reply]:
+        name, _, argument = text.partition(" ")
+        name, argument = name.lower(), argument.strip()
+        handlers = {
+            ":help": self._help,
+            ":h": self._help,
+            ":story": self._show_story,
+            ":why": self._why,
+            ":undo": self._undo_last,
+            ":reset": self._reset,
+            ":save": self._save,
+            ":load": self._load,
+            ":example": self._example,
+            ":quit": self._quit,
+            ":q": self._quit,
+            ":exit": self._quit,
+        }
+        handler = handlers.get(name)
+        if handler is None:
+            return _notice(f'unknown command "{_shorten(name)}"; :help lists them')
+        try:
+            return handler(argument)
+        except ChatbotError as error:
+            return _notice(str(error))
+
+    def _help(self, argument: str) -> list[Reply]:
+        return [Reply(HELP)]
+
+    def _show_story(self, argument: str) -> list[Reply]:
+        if not self.story:
+            return [Reply(EMPTY_STORY)]
+        forgotten = max(len(self.story) - self.bot.memory, 0)
+        width = len(str(len(self.story)))
+        lines = [
+            f"{number:>{width}}. {sentence}" + ("  (forgotten)" if number <= forgotten else "")
+            for number, sentence in enumerate(self.story, start=1)
+        ]
+        return [Reply("\n".join(lines))]
+
+    def _why(self, argument: str) -> list[Reply]:
+        if self.last is None:
+            return [Reply("ask a question first; then :why shows what the answer rests on")]
+        question, answer = self.last
+        if answer.label is None:
+            return [Reply(f'I did not answer "{question}": {answer.reason}')]
+        lines = [f'"{question}": {format_answer(answer)}, resting on']
+        shown = [pair for pair in answer.support if pair[1] >= SHOWN_WEIGHT]
+        for sentence, weight in shown:
+            lines.append(f"  {attention_bar(weight)} {weight:4.0%}  {sentence}")
+        hidden = len(answer.support) - len(shown)
+        if hidden:
+            lines.append(f"  (and {hidden} more sentence{'s' * (hidden > 1)} below 1%)")
+        return [Reply("\n".join(lines))]
+
+    def _undo_last(self, argument: str) -> list[Reply]:
+        if not self._undo:
+            return _notice("nothing to undo")
+        what, self.story = self._undo.pop()
+        self.last = None
+        return [Reply(f"{what}; the story has {_count(self.story)}")]
+
+    def _reset(self, argument: str) -> list[Reply]:
+        if not self.story:
+            return [Reply(EMPTY_STORY)]
+        self._change_story(":reset", [])
+        return [Reply("started a new, empty story (:undo brings the old one back)")]
+
+    def _save(self, argument: str) -> list[Reply]:
+        from chatbot.babi import Sentence, Story, write_stories
+
+        if not argument:
+            return _notice("usage: :save FILE")
+        if not self.story:
+            return _notice(f"nothing to save: {EMPTY_STORY}")
+        path = Path(argument).expanduser()
+        lines = [Sentence(number, text) for number, text in enumerate(self.story, start=1)]
+        write_stories([Story(lines)], path)
+        return [Reply(f"saved {_count(self.story)} to {path}")]
+
+    def _load(self, argument: str) -> list[Reply]:
+        from chatbot.babi import read_stories
+
+        words = argument.split()
+        if not words:
+            return _notice("usage: :load FILE [N]  (N: which story of the file, default 1)")
+        number = 1
+        if len(words) > 1 and words[-1].isdigit():
+            number = int(words[-1])
+            argument = argument[: argument.rstrip().rfind(words[-1])].strip()
+        path = Path(argument).expanduser()
+        stories = read_stories(path)
+        if not 1 <= number <= len(stories):
+            return _notice(
+                f"{path} holds {_count(stories, 'story')}; choose N from 1 to {len(stories)}"
+            )
+        story = stories[number - 1]
+        where = f"story {number} of {len(stories)} from {path}"
+        return self._take_story(f":load {where}", where, story)
+
+    def _example(self, argument: str) -> list[Reply]:
+        from chatbot.world import TASKS, generate_stories
+
+        tasks = sorted(TASKS)
+        if argument:
+            wanted = argument.lower().removeprefix("qa")
+            matching = [task for task in tasks if str(task).removeprefix("qa") == wanted]
+            if not matching:
+                return _notice(f"usage: :example [TASK], TASK one of {', '.join(map(str, tasks))}")
+            task = matching[0]
+        else:
+            task = self._random.choice(tasks)
+        seed = self._random.randrange(2**31)
+        story = generate_stories(task, EXAMPLE_QUESTIONS, seed)[0]
+        return self._take_story(":example", f"an example story of task qa{task}", story)
+
+    def _take_story(self, what: str, where: str, story) -> list[Reply]:
+        """Make a bAbI story the current one and list its questions to try."""
+        sentences = [sentence.text for sentence in story.sentences]
+        for number, sentence in enumerate(sentences, start=1):
+            problem = self.bot.check_statement(sentence)
+            if problem:
+                return _notice(f"cannot use {where}: sentence {number}: {problem}")
+        if not sentences:
+            return _notice(f"{where} has no sentences")
+        notices = self._change_story(what, sentences)
+        lines = [f"{where}:", self._show_story("")[0].text]
+        questions = list(dict.fromkeys(question.text for question in story.questions))
+        if questions:
+            lines.append("questions to try:")
+            lines.extend(f"  {question}" for question in questions)
+        return [Reply("\n".join(lines)), *notices]
+
+    def _quit(self, argument: str) -> list[Reply]:
+        self.finished = True
+        return []
+
+
+def _count(items, noun: str = "sentence") -> str:
+    plural = "stories" if noun == "story" else noun + "s"
+    return f"{len(items)} {noun if len(items) == 1 else plural}"
+
+
+# Running a session ----------------------------------------------------------------------------
+
+
+def history_path() -> Path:
+    """Where the terminal history lives: $CHATBOT_HISTORY, else the user's state folder."""
+    if os.environ.get(HISTORY_VARIABLE):
+        return Path(os.environ[HISTORY_VARIABLE]).expanduser()
+    state = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
+    return Path(state) / "chatbot" / "history"
+
+
+def run_session(bot, input=None, output=None, errors=None, interactive=None, seed=None) -> None:
+    """Hold a conversation until the input ends or the person types :quit.
+
+    Args:
+        bot: the bot that answers (see the module docstring).
+        input, output, errors: text streams; default stdin, stdout and stderr.
+        interactive: True for the terminal prompt, False for batch mode; None decides by
+            whether input and output are terminals.
+        seed: seeds `:example`.
+    """
+    if input is None:
+        # Undecodable bytes become U+FFFD (and a notice), unprintable ones "?": never a crash.
+        for stream in (sys.stdin, sys.stdout, sys.stderr):
+            if hasattr(stream, "reconfigure"):
+                stream.reconfigure(errors="replace")
+    input = input or sys.stdin
+    output = output or sys.stdout
+    errors = errors or sys.stderr
+    if interactive is None:
+        interactive = input.isatty() and output.isatty()
+    session = Session(bot, seed=seed)
+    if interactive:
+        _run_terminal(session, bot.known_words)
+    else:
+        _run_batch(session, input, output, errors)
+
+
+def _safe_handle(session: Session, line: str) -> list[Reply]:
+    """`session.handle`, with any unexpected failure turned into a notice: never a traceback."""
+    try:
+        return session.handle(line)
+    except ChatbotError:
+        raise  # the model itself failed: the CLI reports it and stops
+    except Exception as error:  # a bug; say so in one line and go on
+        return _notice(
+            f"something went wrong ({type(error).__name__}: {error}); the session goes on"
+        )
+
+
+def _run_batch(session: Session, input, output, errors) -> None:
+    for line in input:
+        for reply in _safe_handle(session, line.rstrip("\r\n")):
+            stream = errors if reply.kind == NOTICE else output
+            stream.write(reply.text + "\n")
+            stream.flush()
+        if session.finished:
+            break
+
+
+def _run_terminal(session: Session, words) -> None:
+    from prompt_toolkit import PromptSession, print_formatted_text
+    from prompt_toolkit.completion import WordCompleter
+    from prompt_toolkit.formatted_text import FormattedText
+    from prompt_toolkit.history import FileHistory, InMemoryHistory
+    from prompt_toolkit.styles import Style
+
+    style = Style.from_dict({"answer": "bold", "notice": "ansiyellow", "banner": "ansicyan"})
+
+    def show(text: str, kind: str = OUTPUT) -> None:
+        print_formatted_text(FormattedText([(f"class:{kind}", text)]), style=style)
+
+    path = history_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
+        history = FileHistory(str(path))
+    except OSError as error:
+        history = InMemoryHistory()
+        show(f"history will not be kept: cannot write {path} ({error.strerror})", NOTICE)
+    completer = WordCompleter([*COMMANDS, *words], ignore_case=True, WORD=True)
+    prompt = PromptSession(history=history, completer=completer, complete_while_typing=False)
+    show(BANNER, "banner")
+    while not session.finished:
+        try:
+            line = prompt.prompt("> ")
+        except KeyboardInterrupt:  # Ctrl-C: the line is dropped, a fresh prompt follows
+            continue
+        except EOFError:  # Ctrl-D
+            break
+        try:
+            replies = _safe_handle(session, line)
+        except KeyboardInterrupt:
+            replies = _notice("(interrupted)")
+        for reply in replies:
+            show(reply.text, reply.kind)

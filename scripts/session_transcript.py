@@ -1,0 +1,52 @@
+"""Print a scripted `chatbot chat` session as it appears on a terminal, for the README.
+
+The lines go through the same `Session` that `chatbot chat` runs, with the real bot, and each is
+shown after the prompt `> ` followed by the replies, as on the screen (without colour).
+
+Usage (from the project root):
+
+    python scripts/session_transcript.py [--model DIR]
+"""
+
+import argparse
+
+LINES = [
+    "Mary moved to the bathroom.",
+    "Sandra journeyed to the bedroom.",
+    "Is Mary in the bathroom?",
+    "is sandra in the BATHROOM",
+    ":why",
+    "Mary is either in the office or the kitchen. Is Mary in the office?",
+    "Is Mary in the bathroom?",
+    "Where is Mary?",
+    "Is Zorblax in the kitchen?",
+    "Mary went back to the kitchen.",
+    "Is Mary in the kitchen?",
+    ":story",
+    ":undo",
+    "The triangle is above the red square. The red square is above the blue square.",
+    "Is the triangle above the blue square?",
+    "Is the blue square above the triangle?",
+    ":quit",
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", help="model folder (default: the shipped default model)")
+    arguments = parser.parse_args()
+
+    from chatbot.bot import Chatbot
+    from chatbot.repl import BANNER, Session
+
+    session = Session(Chatbot.load(arguments.model), seed=0)
+    print("$ chatbot chat" + (f" --model {arguments.model}" if arguments.model else ""))
+    print(BANNER)
+    for line in LINES:
+        print(f"> {line}")
+        for reply in session.handle(line):
+            print(reply.text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,212 @@
+"""The Chatbot: answers from the model's outputs, refusals, memory, loading in the background.
+
+A tiny untrained model (tiny_model.py) checks the wiring; answer quality is checked only where
+the shipped default model is present.
+"""
+
+import json
+
+import numpy as np
+import pytest
+from tiny_model import MAX_SENTENCES, build_tiny_model
+
+from chatbot.bot import Answer, Chatbot, as_sentences, is_question, read_story
+from chatbot.errors import ChatbotError
+from chatbot.features import encode_question, encode_story
+
+STORY = ["Mary moved to the bathroom.", "Sandra journeyed to the bedroom."]
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("models") / "tiny"
+    build_tiny_model(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def bot(model_dir):
+    return Chatbot.load(model_dir)
+
+
+def test_answer_is_the_models_most_probable_label_with_its_attention(bot):
+    answer = bot.answer(STORY, "Is Mary in the bathroom?")
+    config = bot.config
+    encoded = encode_story(STORY, bot.vocabulary, config.max_sentences, config.max_words)
+    question, _ = encode_question(
+        "Is Mary in the bathroom?", bot.vocabulary, config.max_question_words
+    )
+    probabilities, attention = bot.bundle.predict(encoded.ids[None], question[None])
+    best = int(np.argmax(probabilities[0]))
+    assert answer.label == ["yes", "no", "maybe"][best]
+    assert answer.confidence == pytest.approx(float(probabilities[0][best]))
+    # Right-aligned memory: the two sentences sit in the last two slots.
+    by_sentence = dict(answer.support)
+    assert by_sentence == pytest.approx(
+        {STORY[0]: float(attention[0][-2]), STORY[1]: float(attention[0][-1])}
+    )
+    assert sum(by_sentence.values()) == pytest.approx(1.0, abs=1e-4)
+    weights = [weight for _, weight in answer.support]
+    assert weights == sorted(weights, reverse=True)
+    assert (answer.unknown_words, answer.reason, answer.truncated) == ((), None, 0)
+
+
+def test_typed_text_case_and_punctuation_do_not_matter(bot):
+    typed = bot.answer("mary moved to the BATHROOM sandra journeyed to the bedroom", "x")
+    assert typed.reason is not None  # "x" is no question
+    assert as_sentences("Mary moved to the bathroom. Sandra journeyed to the bedroom.") == STORY
+    one = bot.answer(STORY, "Is Mary in the bathroom?")
+    other = bot.answer(
+        "Mary moved to the bathroom! sandra journeyed to the bedroom", "is MARY in the bathroom"
+    )
+    assert other.label == one.label
+    assert other.confidence == pytest.approx(one.confidence)
+
+
+def test_unknown_words_are_named_with_the_closest_known_words(bot):
+    answer = bot.answer(STORY, "Is Marry in the zorblax?")
+    assert answer.label is None and answer.confidence == 0.0
+    assert answer.unknown_words == ("marry", "zorblax")
+    assert answer.reason == ('I don\'t know the words "marry" (closest: mary) and "zorblax"')
+    story_word = bot.answer(
+        ["Mary moved to the bathroom.", "Bob went home."], "Is Mary in the bathroom?"
+    )
+    assert story_word.unknown_words == ("bob", "home")
+    # When it cannot answer, support still lists every story sentence, with weight 0.
+    assert answer.support == ((STORY[0], 0.0), (STORY[1], 0.0))
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        (
+            "Where is Mary?",
+            'I answer yes/no questions, like "Is Mary in the kitchen?", not "where" questions',
+        ),
+        (
+            "Mary in the bathroom?",
+            'I answer yes/no questions, which begin with a word like "is" or "does" '
+            '(as in "Is Mary in the kitchen?")',
+        ),
+        ("?", 'there is no question in that; ask like "Is Mary in the kitchen?"'),
+        (
+            "Is Mary in the bathroom or the bedroom or the kitchen or",
+            "the question has 12 words and I read at most 10; ask it shorter",
+        ),
+    ],
+)
+def test_questions_it_will_not_guess(bot, question, reason):
+    answer = bot.answer(STORY, question)
+    assert (answer.label, answer.reason) == (None, reason)
+
+
+def test_empty_story_and_overlong_sentences_are_refused(bot):
+    assert bot.answer([], "Is Mary in the bathroom?").reason == (
+        'the story is empty; tell me one first, like "Mary went to the kitchen."'
+    )
+    long = "Mary moved to the bathroom to the bedroom to the kitchen"
+    assert bot.answer([long], "Is Mary in the bathroom?").reason == (
+        '"Mary moved to the bathroom to the bed..." has 11 words and I read at most 10 per '
+        "sentence; split it into shorter sentences"
+    )
+    assert bot.check_statement(long) == bot.too_long(long)
+    assert bot.check_statement("Bob went home.") == ('I don\'t know the words "bob" and "home"')
+    assert bot.check_statement("Mary went to the kitchen.") is None
+
+
+def test_a_story_longer_than_the_memory_drops_its_oldest_sentences(bot):
+    story = [f"Mary moved to the {place}." for place in ("bathroom", "bedroom", "hallway")] * 2
+    answer = bot.answer(story, "Is Mary in the bathroom?")
+    assert answer.truncated == len(story) - MAX_SENTENCES
+    remembered = {sentence for sentence, weight in answer.support[:MAX_SENTENCES]}
+    assert remembered == set(story[-MAX_SENTENCES:])
+    assert answer.support[MAX_SENTENCES:] == tuple((s, 0.0) for s in story[:2])
+
+
+def test_to_json_has_the_keys_ask_prints(bot):
+    data = bot.answer(STORY, "Is Mary in the bathroom?").to_json()
+    assert list(data) == ["answer", "confidence", "support", "unknown_words", "reason"]
+    assert [item["sentence"] for item in data["support"]] == [
+        s for s, _ in bot.answer(STORY, "Is Mary in the bathroom?").support
+    ]
+    json.dumps(data)  # plain JSON types only
+    refused = Answer(None, 0.0, (("A.", 0.0),), ("zorblax",), "why", 0).to_json()
+    assert refused == {
+        "answer": None,
+        "confidence": 0.0,
+        "support": [{"sentence": "A.", "weight": 0.0}],
+        "unknown_words": ["zorblax"],
+        "reason": "why",
+    }
+
+
+def test_loading_in_the_background_gives_the_same_answers(bot, model_dir):
+    background = Chatbot.load(model_dir, wait=False)
+    assert background.known_words == bot.known_words and background.memory == MAX_SENTENCES
+    assert background.check_statement("Bob went home.") == bot.check_statement("Bob went home.")
+    assert background.answer(STORY, "Is Mary in the bathroom?") == bot.answer(
+        STORY, "Is Mary in the bathroom?"
+    )
+
+
+def test_missing_and_damaged_model_folders_are_one_line_errors(tmp_path, model_dir):
+    for wait in (True, False):
+        with pytest.raises(ChatbotError, match="does not exist"):
+            Chatbot.load(tmp_path / "nothing", wait=wait)
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    for file in model_dir.iterdir():
+        (damaged / file.name).write_bytes(file.read_bytes())
+    (damaged / "model.keras").write_bytes(b"not a zip file")
+    with pytest.raises(ChatbotError, match="cannot load"):
+        Chatbot.load(damaged)
+    background = Chatbot.load(damaged, wait=False)  # the small files are fine: it starts
+    with pytest.raises(ChatbotError, match="cannot load"):
+        background.answer(STORY, "Is Mary in the bathroom?")
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("Is Mary in the kitchen?", True),
+        ("is mary in the kitchen", True),
+        ("DOES the box fit in the chest", True),
+        ("Where is Mary", True),
+        ("Mary is in the kitchen?", True),
+        ("Mary is in the kitchen.", False),
+        ("The triangle is above the box", False),
+        ("", False),
+    ],
+)
+def test_is_question(text, question):
+    assert is_question(text) is question
+
+
+def test_read_story(tmp_path):
+    path = tmp_path / "story.txt"
+    path.write_text("Mary moved to the bathroom.\nSandra journeyed to the bedroom.\n")
+    assert as_sentences(read_story(path)) == STORY
+    with pytest.raises(ChatbotError, match="no such file"):
+        read_story(tmp_path / "missing.txt")
+    with pytest.raises(ChatbotError, match="is a folder"):
+        read_story(tmp_path)
+    path.write_bytes(b"\xff\xfe")
+    with pytest.raises(ChatbotError, match="not UTF-8"):
+        read_story(path)
+
+
+def test_the_default_model_answers_the_contract_story():
+    from chatbot.artifacts import default_model_dir
+
+    if not (default_model_dir() / "model.keras").is_file():
+        pytest.skip(f"no trained default model at {default_model_dir()}")
+    bot = Chatbot.load()
+    story = [
+        "Mary moved to the bathroom.",
+        "Sandra journeyed to the bedroom.",
+    ]
+    assert bot.answer(story, "Is Mary in the bathroom?").label == "yes"
+    assert bot.answer(story, "is sandra in the BATHROOM").label == "no"
+    story.append("Mary is either in the office or the kitchen.")
+    assert bot.answer(story, "Is Mary in the office?").label == "maybe"
+    assert bot.answer(story, "Is Zorblax in the kitchen?").unknown_words == ("zorblax",)

@@ -1,0 +1,388 @@
+"""Tests for chatbot.evaluate: the report from hand-made model outputs, its text, JSON and plot."""
+
+import json
+
+import numpy as np
+import pytest
+from evaluation_data import (
+    ALWAYS_YES,
+    JSON_KEYS,
+    MISTAKE_KEYS,
+    build_always_yes_model,
+    write_data,
+)
+
+from chatbot.babi import Example
+from chatbot.config import ModelConfig
+from chatbot.errors import ChatbotError
+from chatbot.evaluate import (
+    NO_ANSWER,
+    _distinct_rows,
+    build_report,
+    evaluate,
+    format_report,
+    predict_in_batches,
+    read_examples,
+    save_json,
+    save_plot,
+)
+
+ANSWERS = ["yes", "no", "maybe"]
+MARY, JOHN = "Mary moved to the bathroom.", "John went to the hallway."
+OLD, SANDRA = "Daniel went to the garden.", "Sandra is either in the park or the office."
+
+
+def hand_made():
+    """Five questions, one of each kind, with a memory of 3 sentences; outputs chosen by hand."""
+    examples = [
+        Example((MARY, JOHN), "Is Mary in the bathroom?", "yes", (0,), "qa6", "a.txt"),
+        Example((MARY, JOHN), "Is John in the kitchen?", "no", (1,), "qa6", "a.txt"),
+        # four sentences in a memory of three: the supporting one (the oldest) drops out
+        Example(
+            (OLD, MARY, JOHN, SANDRA), "Is Daniel in the park?", "maybe", (0,), "qa10", "b.txt"
+        ),
+        Example((SANDRA,), "Is Zorblax in the park?", "yes", (0,), "qa10", "b.txt"),  # unknown word
+        Example((SANDRA,), "Where is Sandra?", "kitchen", (0,), "qa10", "b.txt"),  # unknown answer
+    ]
+    encoded = {
+        "answer": np.array([0, 1, 2, 0, -1]),
+        "supporting": np.array(
+            [[0, 1, 0], [0, 0, 1], [0, 0, 0], [0, 0, 1], [0, 0, 1]], dtype=bool
+        ),  # right-aligned: the newest sentence in the last slot
+        "truncated": np.array([0, 0, 1, 0, 0]),
+        "unknown": np.array([False, False, False, True, False]),
+    }
+    probabilities = np.array(
+        [[0.9, 0.1, 0.0], [0.2, 0.7, 0.1], [0.6, 0.3, 0.1], [0.8, 0.1, 0.1], [0.1, 0.85, 0.05]]
+    )
+    attention = np.array(
+        [[0.0, 0.7, 0.3], [0.0, 0.6, 0.4], [0.2, 0.3, 0.5], [0.0, 0.0, 1.0], [0.0, 0.0, 1.0]]
+    )
+    return examples, encoded, probabilities, attention
+
+
+def test_report_from_hand_made_outputs():
+    report = build_report(*hand_made(), ANSWERS, mistakes=5)
+    mistakes = report.pop("mistakes")
+    assert report == {
+        "accuracy": 0.4,  # 2 of 5: the unknown-word and unknown-answer questions count as wrong
+        "questions": 5,
+        "per_file": {
+            "a.txt": {"accuracy": 1.0, "questions": 2},
+            "b.txt": {"accuracy": 0.0, "questions": 3},
+        },
+        "per_task": {
+            "qa6": {"accuracy": 1.0, "questions": 2},
+            "qa10": {"accuracy": 0.0, "questions": 3},
+        },
+        "confusion": {
+            "yes": {"yes": 1, NO_ANSWER: 1},
+            "no": {"no": 1},
+            "maybe": {"yes": 1},
+            "kitchen": {"no": 1},
+        },
+        "answers": ANSWERS,
+        "baseline_accuracy": 0.4,
+        "baseline_answer": "yes",
+        # 4 questions have a supporting sentence in memory; the first and the last look at it,
+        # the second looks elsewhere, and the unknown-word one is not answered
+        "support_accuracy": 0.5,
+        "support_questions": 4,
+        "unknown_word_questions": 1,
+        "truncated_stories": 1,
+        "unknown_answers": 1,
+        "mistake_count": 3,
+    }
+    # most confident first: the unknown answer (85%), the truncated story (60%), the unknown word
+    assert [m["question"] for m in mistakes] == [
+        "Where is Sandra?",
+        "Is Daniel in the park?",
+        "Is Zorblax in the park?",
+    ]
+    assert mistakes[1] == {
+        "story": [OLD, MARY, JOHN, SANDRA],
+        "question": "Is Daniel in the park?",
+        "expected": "maybe",
+        "got": "yes",
+        "confidence": 0.6,
+        "support": [
+            {"sentence": SANDRA, "weight": 0.5},
+            {"sentence": JOHN, "weight": 0.3},
+            {"sentence": MARY, "weight": 0.2},
+        ],
+        "supporting": [OLD],
+        "attention": [0.0, 0.2, 0.3, 0.5],  # the oldest sentence fell out of the memory
+        "source": "b.txt",
+        "task": "qa10",
+    }
+    assert mistakes[2]["got"] is None and mistakes[2]["confidence"] == 0.0
+
+
+def test_confusion_follows_the_answer_set_order():
+    examples, encoded, probabilities, attention = hand_made()
+    examples.reverse()  # the data meets "kitchen", "yes", "maybe", "no", "yes"
+    for name in encoded:
+        encoded[name] = encoded[name][::-1]
+    report = build_report(examples, encoded, probabilities[::-1], attention[::-1], ANSWERS)
+    assert list(report["confusion"]) == ["yes", "no", "maybe", "kitchen"]
+    assert list(report["confusion"]["yes"]) == ["yes", NO_ANSWER]
+    assert (
+        format_report(report).splitlines()[14] == "           yes  no  maybe  kitchen  (no answer)"
+    )
+
+
+def test_mistakes_are_limited_and_can_be_none():
+    assert len(build_report(*hand_made(), ANSWERS, mistakes=2)["mistakes"]) == 2
+    assert build_report(*hand_made(), ANSWERS, mistakes=0)["mistakes"] == []
+
+
+def test_support_accuracy_is_none_without_supporting_sentences_in_memory():
+    examples, encoded, probabilities, attention = hand_made()
+    encoded["supporting"][:] = False
+    report = build_report(examples, encoded, probabilities, attention, ANSWERS)
+    assert report["support_accuracy"] is None and report["support_questions"] == 0
+    assert "Support accuracy: n/a" in format_report(report)
+
+
+def test_no_examples_is_an_error():
+    empty = {name: np.zeros((0,)) for name in ("answer", "truncated", "unknown")}
+    with pytest.raises(ChatbotError, match="no questions to evaluate"):
+        build_report([], empty, np.zeros((0, 3)), np.zeros((0, 3)), ANSWERS)
+
+
+def test_format_report_text():
+    text = format_report(build_report(*hand_made(), ANSWERS, mistakes=2))
+    assert text.splitlines() == [
+        'Accuracy: 40.0% (2 of 5 questions); majority baseline 40.0% (always "yes")',
+        "Support accuracy: 50.0% (the most-attended sentence is a supporting one, of 4 questions)",
+        "Questions with unknown words: 1",
+        "Stories longer than the memory: 1",
+        "Answers outside the answer set: 1",
+        "",
+        "Per file:",
+        "  100.0% of      2  a.txt",
+        "    0.0% of      3  b.txt",
+        "Per task:",
+        "  100.0% of      2  qa6",
+        "    0.0% of      3  qa10",
+        "",
+        "Confusion (rows: expected, columns: got):",
+        "           yes  no  maybe  kitchen  (no answer)",
+        "  yes        1   0      0        0            1",
+        "  no         0   1      0        0            0",
+        "  maybe      1   0      0        0            0",
+        "  kitchen    0   1      0        0            0",
+        "",
+        "Mistakes (2 of 3, most confident first):",
+        "  (attention on each sentence; * a supporting sentence; - out of memory)",
+        "1. Where is Sandra?  expected kitchen, got no (85.0%)",
+        "     [b.txt]",
+        "    1  1.00 * Sandra is either in the park or the office.",
+        "2. Is Daniel in the park?  expected maybe, got yes (60.0%)",
+        "     [b.txt]",
+        "    1     - * Daniel went to the garden.",
+        "    2  0.20   Mary moved to the bathroom.",
+        "    3  0.30   John went to the hallway.",
+        "    4  0.50   Sandra is either in the park or the office.",
+    ]
+
+
+def test_format_report_of_an_unanswered_mistake():
+    report = build_report(*hand_made(), ANSWERS, mistakes=3)
+    report["mistakes"] = report["mistakes"][2:]
+    assert format_report(report).splitlines()[-3:] == [
+        "1. Is Zorblax in the park?  expected yes, not answered (unknown words)",
+        "     [b.txt]",
+        "    1  1.00 * Sandra is either in the park or the office.",
+    ]
+
+
+def test_format_report_without_mistakes_shown():
+    assert format_report(build_report(*hand_made(), ANSWERS, mistakes=0)).endswith("Mistakes: 3")
+
+
+def test_save_json_round_trips_with_the_promised_keys(tmp_path):
+    report = build_report(*hand_made(), ANSWERS)
+    save_json(report, tmp_path / "report.json")
+    loaded = json.loads((tmp_path / "report.json").read_text())
+    assert loaded == report
+    assert JSON_KEYS <= set(loaded)
+    assert all(MISTAKE_KEYS <= set(mistake) for mistake in loaded["mistakes"])
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary file left
+
+
+def test_save_plot_writes_a_png(tmp_path):
+    save_plot(build_report(*hand_made(), ANSWERS), tmp_path / "report.png")
+    assert (tmp_path / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.png"]
+
+
+def test_save_plot_without_mistakes(tmp_path):
+    save_plot(build_report(*hand_made(), ANSWERS, mistakes=0), tmp_path / "report.png")
+    assert (tmp_path / "report.png").read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("save", [save_json, save_plot])
+def test_unwritable_output_is_a_one_line_error(tmp_path, save):
+    with pytest.raises(ChatbotError, match=r"^cannot write .*missing/report: "):
+        save(build_report(*hand_made(), ANSWERS), tmp_path / "missing" / "report")
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("models") / "always-yes"
+    build_always_yes_model(folder)
+    return folder
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    write_data(tmp_path)
+    return tmp_path
+
+
+def test_evaluate_a_tiny_model_on_hand_made_files(model_dir, data_dir):
+    from chatbot.bot import Chatbot
+
+    report = evaluate(Chatbot.load(model_dir), read_examples([data_dir]), mistakes=10)
+    first, second, third = (
+        str(data_dir / name)
+        for name in ("qa6_first_test.txt", "qa10_second_test.txt", "qa6_third_test.txt")
+    )
+    mistakes = report.pop("mistakes")
+    assert report == {
+        "accuracy": pytest.approx(3 / 7),  # the three "yes" questions the model can answer
+        "questions": 7,
+        "per_file": {  # natural order: qa6 files before qa10
+            first: {"accuracy": pytest.approx(2 / 3), "questions": 3},
+            third: {"accuracy": 1.0, "questions": 1},
+            second: {"accuracy": 0.0, "questions": 3},
+        },
+        "per_task": {
+            "qa6": {"accuracy": 0.75, "questions": 4},  # the files of one task pooled
+            "qa10": {"accuracy": 0.0, "questions": 3},
+        },
+        "confusion": {
+            "yes": {"yes": 3, NO_ANSWER: 1},
+            "no": {"yes": 1},
+            "maybe": {"yes": 1},
+            "office": {"yes": 1},
+        },
+        "answers": ["yes", "no", "maybe"],
+        "baseline_accuracy": pytest.approx(4 / 7),
+        "baseline_answer": "yes",
+        # hits where the supporting sentence is the oldest in memory: FIRST's first question,
+        # THIRD's, and SECOND's last two; the Zorblax question is not answered
+        "support_accuracy": pytest.approx(4 / 7),
+        "support_questions": 7,
+        "unknown_word_questions": 1,
+        "truncated_stories": 1,
+        "unknown_answers": 1,
+        "mistake_count": 4,
+    }
+    assert [(m["question"], m["got"]) for m in mistakes] == [
+        ("Is John in the kitchen?", "yes"),
+        ("Is Sandra in the office?", "yes"),
+        ("Where is Sandra?", "yes"),
+        ("Is Zorblax in the office?", None),  # least confident: not answered at all
+    ]
+    assert [m["confidence"] for m in mistakes] == pytest.approx([ALWAYS_YES] * 3 + [0.0])
+    assert mistakes[0]["attention"] == pytest.approx([1 / 3] * 3)
+    assert mistakes[0]["supporting"] == ["John went to the hallway."]
+
+
+def ragged_examples(tmp_path, stories):
+    from chatbot.babi import examples_of, read_stories
+
+    text = ""
+    for length in stories:
+        lines = [f"{i + 1} {[MARY, JOHN, OLD, SANDRA][i % 4]}" for i in range(length)]
+        lines.append(f"{length + 1} Is Mary in the bathroom? \tyes\t1")
+        text += "\n".join(lines) + "\n"
+    path = tmp_path / "qa6_ragged_test.txt"
+    path.write_text(text, encoding="utf-8")
+    return examples_of(read_stories(path))
+
+
+def test_predict_in_batches_gives_the_whole_models_outputs(tmp_path):
+    from tiny_model import MAX_SENTENCES, build_tiny_model
+
+    from chatbot import evaluate as evaluation
+    from chatbot.artifacts import load_model_dir
+    from chatbot.features import encode_examples
+
+    build_tiny_model(tmp_path / "tiny")  # seeded random weights: every slot matters
+    bundle = load_model_dir(tmp_path / "tiny")
+    examples = ragged_examples(tmp_path, [1, 2, 1, 3, 6, 2, 5, 1, 4, 2, 1, 1])
+    encoded = encode_examples(examples, bundle.vocabulary, bundle.answers, bundle.config)
+    probabilities, attention = predict_in_batches(bundle, encoded, batch_size=1)
+    expected_probabilities, expected_attention = bundle.predict(
+        encoded["story"], encoded["question"]
+    )
+    np.testing.assert_allclose(probabilities, expected_probabilities, atol=1e-5)
+    np.testing.assert_allclose(attention, expected_attention, atol=1e-5)
+    narrow = evaluation._NARROW[bundle.model]  # the short stories were read from fewer slots
+    assert MAX_SENTENCES == 4 and narrow[2] is not None
+
+
+def test_a_model_that_cannot_read_fewer_slots_is_run_whole(tmp_path):
+    import dataclasses
+
+    from chatbot.artifacts import ModelBundle
+    from chatbot.config import ModelConfig
+    from chatbot.features import encode_examples
+    from chatbot.model import build_model
+    from chatbot.text import Vocabulary
+
+    vocabulary = Vocabulary.build([MARY, JOHN, OLD, SANDRA, "Is Mary in the bathroom?"])
+    config = ModelConfig(len(vocabulary), 3, 4, 8, 8, 4, 4, architecture="tutorial")
+    # The word-level tutorial network flattens all slots: claimed "relational", it must fail
+    # the check and be run on the whole memory.
+    claimed = dataclasses.replace(config, architecture="relational")
+    bundle = ModelBundle(build_model(config), vocabulary, claimed, ["yes", "no", "maybe"])
+    examples = ragged_examples(tmp_path, [1, 2, 1, 3, 1, 2])
+    encoded = encode_examples(examples, vocabulary, bundle.answers, claimed)
+    probabilities, attention = predict_in_batches(bundle, encoded, batch_size=2)
+    expected = bundle.predict(encoded["story"], encoded["question"])
+    np.testing.assert_allclose(probabilities, expected[0], atol=1e-6)
+    np.testing.assert_allclose(attention, expected[1], atol=1e-6)
+
+
+class CountingBundle:
+    """A stand-in model: the answer is a function of the inputs; counts the rows it is given."""
+
+    def __init__(self):
+        self.config = ModelConfig(9, 3, 2, 2, 2, architecture="tutorial")
+        self.answers = ["yes", "no", "maybe"]
+        self.rows = []
+
+    def predict(self, story, question):
+        self.rows.append(len(story))
+        total = story.sum(axis=(1, 2)) + question.sum(axis=1)
+        probabilities = np.eye(3, dtype=np.float32)[total % 3]
+        attention = np.stack([total % 2, 1 - total % 2], axis=1).astype(np.float32)
+        return probabilities, attention
+
+
+def test_predict_in_batches_runs_each_distinct_pair_once():
+    story = np.array([[[0, 0], [1, 2]], [[0, 0], [1, 1]], [[0, 0], [1, 2]], [[3, 1], [1, 1]]])
+    question = np.array([[1, 0], [1, 0], [1, 0], [2, 0]])
+    bundle = CountingBundle()
+    probabilities, attention = predict_in_batches(
+        bundle, {"story": story, "question": question}, batch_size=2
+    )
+    assert bundle.rows == [2, 1]  # three distinct pairs of four
+    assert probabilities.argmax(axis=1).tolist() == [1, 0, 1, 2]  # totals 4, 3, 4, 8
+    assert attention.tolist() == [[0, 1], [1, 0], [0, 1], [0, 1]]
+
+
+def test_distinct_rows_survives_a_hash_collision():
+    rows = np.array([[0, 1_000_003], [1, 0], [0, 1_000_003]])  # the first two hash alike
+    first, inverse = _distinct_rows(rows)
+    assert first.tolist() == [0, 1] and inverse.tolist() == [0, 1, 0]
+
+
+def test_distinct_rows_keep_data_order():
+    rows = np.array([[5, 5], [1, 2], [5, 5], [0, 0], [1, 2]])
+    first, inverse = _distinct_rows(rows)
+    assert first.tolist() == [0, 1, 3] and inverse.tolist() == [0, 1, 0, 2, 1]

@@ -1,0 +1,405 @@
+"""Tests for chatbot.train and `chatbot train`: splits, bad input, resume, kill, determinism.
+
+Training tests use the seed tutorial's architecture: they test the training machinery, which
+does not depend on the network, and that network traces several times faster than ours.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import chatbot  # noqa: F401  (first: it keeps TensorFlow's start-up logs quiet)
+from chatbot import babi, world
+from chatbot.artifacts import load_model_dir
+from chatbot.config import TrainConfig
+from chatbot.errors import ChatbotError, UsageError
+from chatbot.train import count_overlap, split_by_story, train, work_folder
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY = {"architecture": "tutorial"}  # see the module docstring
+METADATA_KEYS = [
+    "best_epoch", "chatbot", "data", "date", "epochs", "keras", "overlap", "parameters",
+    "python", "seconds", "tensorflow", "total_seconds", "train_answers", "train_questions",
+    "train_stories", "valid_questions", "valid_stories", "valid_unknown_answers", "validation",
+    "validation_accuracy", "validation_accuracy_per_task",
+]  # fmt: skip
+WHERE_STORY = "1 Mary went to the kitchen.\n2 Where is Mary? \tkitchen\t1\n"
+
+
+def tiny_settings(**changes) -> TrainConfig:
+    """12 generated questions per task (60 in all), 3 epochs."""
+    defaults = dict(epochs=3, batch_size=8, generated_questions=12, validation_split=0.25)
+    return TrainConfig(**{**defaults, **changes})
+
+
+def tiny_train(out, **keywords):
+    settings = keywords.pop("settings", tiny_settings())
+    return train(["generated"], out, settings, model_options=TINY, verbose=0, **keywords)
+
+
+class InterruptAfterFirstEpoch:
+    """A Keras callback that acts like Ctrl-C once the first epoch is saved."""
+
+    def __new__(cls):
+        import keras
+
+        class Interrupt(keras.callbacks.Callback):
+            def on_epoch_end(self, epoch, logs=None):
+                raise KeyboardInterrupt
+
+        return Interrupt()
+
+
+def folder_bytes(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+# Splitting and overlap (no training).
+
+
+def four(four_stories):
+    return babi.read_stories(four_stories)
+
+
+def test_split_holds_out_whole_stories_by_seed(four_stories):
+    stories = four(four_stories)
+    training, validation = split_by_story(stories, 0.5, seed=3)
+    assert (len(training), len(validation)) == (2, 2)
+    assert sorted(map(id, training + validation)) == sorted(map(id, stories))
+    assert [stories.index(story) for story in training] == sorted(
+        stories.index(story) for story in training
+    )  # original order kept
+    again = split_by_story(stories, 0.5, seed=3)
+    assert again == (training, validation)
+    others = {tuple(map(id, split_by_story(stories, 0.5, seed)[1])) for seed in range(10)}
+    assert len(others) > 1  # the seed chooses
+
+
+@pytest.mark.parametrize("share, held", [(0.01, 1), (0.25, 1), (0.5, 2), (0.99, 3)])
+def test_split_holds_out_at_least_one_story_and_never_all(four_stories, share, held):
+    training, validation = split_by_story(four(four_stories), share, seed=0)
+    assert (len(training), len(validation)) == (4 - held, held)
+
+
+def test_split_of_one_story_is_an_error(four_stories):
+    with pytest.raises(ChatbotError, match="need at least two stories with questions"):
+        split_by_story(four(four_stories)[:1], 0.1, seed=0)
+
+
+def test_overlap_counts_identical_stories_and_questions(four_stories):
+    stories = four(four_stories)
+    assert count_overlap(stories[:3], [stories[0], stories[3]]) == {"stories": 1, "questions": 2}
+    # A story that shares its first question with a training story, but not its ending.
+    prefix = babi.Story(lines=stories[0].lines[:3], task="qa6")
+    assert count_overlap(stories[:1], [prefix]) == {"stories": 0, "questions": 1}
+    assert count_overlap(stories[:2], stories[2:]) == {"stories": 0, "questions": 0}
+
+
+# Bad input (no training).
+
+
+@pytest.fixture
+def files(tmp_path, four_stories):
+    """Named bAbI-like files for bad-input tests."""
+    paths = {
+        "good": four_stories,
+        "no_questions": tmp_path / "qa6_statements_train.txt",
+        "empty": tmp_path / "qa6_empty_train.txt",
+        "where": tmp_path / "qa1_single-supporting-fact_train.txt",
+    }
+    paths["no_questions"].write_text("1 Mary went to the kitchen.\n2 John went home.\n")
+    paths["empty"].write_text("")
+    paths["where"].write_text(WHERE_STORY * 3)
+    return paths
+
+
+@pytest.mark.parametrize(
+    "data, settings, keywords, error, message",
+    [
+        ([], {}, {}, UsageError, "^no training data; name bAbI files or folders, or `generated`$"),
+        (["good"], {"epochs": 0}, {}, UsageError, "^epochs must be a whole number >= 1; received"),
+        (["good"], {"batch_size": -1}, {}, UsageError, "^batch size must be a whole number >= 1"),
+        (["good"], {}, {"validation_split": 1.5}, UsageError, "^the validation split is a share"),
+        (["good"], {}, {"validation_split": 0.2, "valid": "good"}, UsageError,
+         "^give either --valid FILE or --validation-split, not both$"),
+        (["no_questions"], {}, {}, ChatbotError, "qa6_statements_train.txt holds no questions; "),
+        (["good", "where"], {}, {}, ChatbotError,
+         r"qa1_single-supporting-fact_train.txt shares no answer with the rest of the data \("
+         r"kitchen vs maybe, no, yes\); train on tasks of one kind"),
+        (["missing"], {}, {}, ChatbotError, "missing: no such file or folder"),
+    ],
+)  # fmt: skip
+def test_bad_input_is_refused_before_training(
+    files, tmp_path, data, settings, keywords, error, message
+):
+    data = [str(files.get(item, tmp_path / item)) for item in data]
+    if "valid" in keywords:
+        keywords["valid"] = str(files[keywords["valid"]])
+    out = tmp_path / "model"
+    with pytest.raises(error, match=message):
+        train(data, out, TrainConfig(**settings), **keywords)
+    assert not out.exists() and not work_folder(out).exists()
+
+
+def test_existing_out_needs_overwrite(files, tmp_path):
+    out = tmp_path / "model"
+    out.mkdir()
+    with pytest.raises(ChatbotError, match=f"^{out} already exists; pass --overwrite to replace"):
+        train([str(files["good"])], out)
+
+
+def test_unwritable_out(files, tmp_path):
+    out = files["good"] / "model"  # under a file
+    with pytest.raises(ChatbotError, match=f"^cannot write {out}: Not a directory; choose a"):
+        train([str(files["good"])], out)
+
+
+def test_model_options_cannot_set_the_sizes_from_the_data(files, tmp_path):
+    with pytest.raises(UsageError, match="model options can set embedding_dim, hidden_dim"):
+        train([str(files["good"])], tmp_path / "model", model_options={"max_words": 3})
+    assert not work_folder(tmp_path / "model").exists()
+
+
+# Training (tiny, but real).
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """One uninterrupted tiny run: (result, report lines)."""
+    lines = []
+    out = tmp_path_factory.mktemp("reference") / "model"
+    return tiny_train(out, report=lines.append), lines
+
+
+@pytest.mark.slow
+def test_a_run_writes_a_complete_model_folder(reference):
+    result, lines = reference
+    out = result.path
+    assert sorted(path.name for path in out.parent.iterdir()) == ["model"]  # no .partial left
+    assert sorted(path.name for path in out.iterdir()) == [
+        "config.json", "metadata.json", "model.keras", "training.png", "vocabulary.json",
+    ]  # fmt: skip
+    assert (out / "training.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    metadata = json.loads((out / "metadata.json").read_text())
+    assert metadata == result.metadata
+    assert sorted(metadata) == METADATA_KEYS
+    assert metadata["epochs"] == 3 and len(result.history["val_answer_accuracy"]) == 3
+
+    # The data, split and sizes, recomputed independently.
+    stories = [s for task in world.TASKS for s in world.generate_stories(task, 12, 0)]
+    training, validation = split_by_story(stories, 0.25, 0)
+    train_questions = sum(len(story.questions) for story in training)
+    valid_questions = sum(len(story.questions) for story in validation)
+    assert (metadata["train_stories"], metadata["valid_stories"]) == (
+        len(training), len(validation)
+    )  # fmt: skip
+    assert (metadata["train_questions"], metadata["valid_questions"]) == (
+        train_questions, valid_questions
+    )  # fmt: skip
+    assert train_questions + valid_questions == 60
+    assert metadata["data"] == [
+        {
+            "path": "generated", "tasks": [6, 9, 10, 17, 18], "questions_per_task": 12,
+            "seed": 0, "sha256": metadata["data"][0]["sha256"],
+        }
+    ]  # fmt: skip
+    assert len(metadata["data"][0]["sha256"]) == 64
+    assert metadata["validation"] == [{"split": 0.25, "by": "story", "seed": 0}]
+    overlap = count_overlap(training, validation)
+    assert metadata["overlap"] == overlap
+    assert lines[0] == (
+        f"training on {train_questions} questions ({len(training)} stories), validating on "
+        f"{valid_questions} ({len(validation)} stories); overlap: {overlap['stories']} "
+        f"identical stories, {overlap['questions']} identical questions"
+    )
+    assert lines[-1] == (
+        f"saved {out}: validation accuracy {metadata['validation_accuracy']:.2%} after 3 epochs "
+        f"(best epoch {metadata['best_epoch']})"
+    )
+
+    # Validation accuracy: the best epoch's, and what the saved folder scores.
+    best = max(result.history["val_answer_accuracy"])
+    assert metadata["validation_accuracy"] == pytest.approx(best, abs=1e-6)
+    assert metadata["best_epoch"] == result.history["val_answer_accuracy"].index(best) + 1
+    from chatbot.features import encode_examples
+
+    bundle = load_model_dir(out)
+    examples = babi.examples_of(validation)
+    encoded = encode_examples(examples, bundle.vocabulary, bundle.answers, bundle.config)
+    probabilities, _ = bundle.predict(encoded["story"], encoded["question"])
+    correct = probabilities.argmax(axis=1) == encoded["answer"]
+    assert metadata["validation_accuracy"] == pytest.approx(correct.mean())
+    tasks = np.array([example.task for example in examples])
+    assert metadata["validation_accuracy_per_task"] == {
+        task: pytest.approx(correct[tasks == task].mean())
+        for task in sorted(set(tasks), key=lambda task: (len(task), task))
+    }
+    # Saved and loaded: the same outputs as the trained model.
+    expected = result.bundle.model(
+        {"story": encoded["story"], "question": encoded["question"]}, training=False
+    )
+    np.testing.assert_allclose(probabilities, expected["answer"].numpy(), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.slow
+def test_the_same_seed_gives_the_same_validation_accuracy(reference, tmp_path):
+    again = tiny_train(tmp_path / "model")
+    assert again.history == reference[0].history
+    assert again.metadata["validation_accuracy"] == reference[0].metadata["validation_accuracy"]
+
+
+@pytest.mark.slow
+def test_an_interrupted_run_resumes_to_the_same_model(reference, tmp_path):
+    out = tmp_path / "model"
+    out.mkdir()
+    (out / "keep.txt").write_text("the old model folder")
+    lines = []
+    with pytest.raises(KeyboardInterrupt):
+        tiny_train(out, overwrite=True, callbacks=[InterruptAfterFirstEpoch()], report=lines.append)
+    assert folder_bytes(out) == {"keep.txt": b"the old model folder"}  # intact
+    state = json.loads((work_folder(out) / "state.json").read_text())
+    assert state["epoch"] == 1
+    assert lines[-1] == (
+        f"interrupted after epoch 1; the checkpoints are in {work_folder(out)}: run the same "
+        "command with --resume to continue"
+    )
+
+    resumed = tiny_train(out, overwrite=True, resume=True, report=lines.append)
+    assert lines[-2] == f"resuming after epoch 1 from {work_folder(out)}"
+    assert resumed.history == reference[0].history
+    for mine, theirs in zip(
+        resumed.bundle.model.get_weights(), reference[0].bundle.model.get_weights(), strict=True
+    ):
+        np.testing.assert_array_equal(mine, theirs)
+    assert "keep.txt" not in folder_bytes(out)
+    assert not work_folder(out).exists()
+
+
+@pytest.mark.slow
+def test_resume_refuses_a_checkpoint_of_other_settings(tmp_path):
+    out = tmp_path / "model"
+    with pytest.raises(KeyboardInterrupt):
+        tiny_train(out, callbacks=[InterruptAfterFirstEpoch()])
+    with pytest.raises(ChatbotError, match="holds a run with other data or settings; run without"):
+        tiny_train(out, resume=True, settings=tiny_settings(seed=1))
+    assert not out.exists()
+
+
+KILLED_RUN = """
+import sys
+import chatbot
+from chatbot.config import TrainConfig
+from chatbot.train import train
+settings = TrainConfig(epochs=10_000, patience=10_000, batch_size=8, generated_questions=12,
+                       validation_split=0.25)
+train(["generated"], sys.argv[1], settings, model_options={"architecture": "tutorial"},
+      verbose=0)
+"""
+
+
+@pytest.mark.slow
+def test_a_killed_run_leaves_no_folder_and_resumes(tmp_path):
+    out = tmp_path / "model"
+    state = work_folder(out) / "state.json"
+    process = subprocess.Popen([sys.executable, "-c", KILLED_RUN, str(out)], cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + 240
+        while not state.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert state.exists(), "the run never finished an epoch"
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.kill()
+        process.wait()
+    assert not out.exists()
+    done = json.loads(state.read_text())["epoch"]
+    assert done >= 1
+
+    result = tiny_train(out, resume=True, settings=tiny_settings(epochs=done + 1, patience=10_000))
+    assert result.metadata["epochs"] == done + 1
+    assert load_model_dir(out).config == result.bundle.config
+    assert not work_folder(out).exists()
+
+
+# The `chatbot train` command and scripts/train.py.
+
+
+def run(capsys, *argv):
+    """Run the CLI as a user would: (exit code, stdout, stderr)."""
+    from chatbot.cli import main
+
+    try:
+        main(list(argv))
+        code = 0
+    except SystemExit as exit:
+        code = exit.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_passes_the_options_to_train(capsys, monkeypatch, tmp_path):
+    calls = []
+    monkeypatch.setattr(
+        "chatbot.train.train", lambda *args, **keywords: calls.append((args, keywords))
+    )
+    code, out, err = run(
+        capsys, "train", "a.txt", "generated", "--out", "models/x", "--epochs", "2",
+        "--batch-size", "8", "--seed", "3", "--validation-split", "0.2", "--resume", "--overwrite",
+    )  # fmt: skip
+    assert (code, out, err) == (0, "", "")
+    [(args, keywords)] = calls
+    assert args == (("a.txt", "generated"), "models/x", TrainConfig(epochs=2, batch_size=8, seed=3))
+    assert keywords["valid"] is None and keywords["validation_split"] == 0.2
+    assert keywords["resume"] is True and keywords["overwrite"] is True
+    code, out, err = run(capsys, "train", "generated", "--out", "y", "--valid", "v.txt")
+    assert calls[1][0] == (("generated",), "y", TrainConfig())
+    assert calls[1][1]["valid"] == "v.txt" and calls[1][1]["resume"] is False
+
+
+@pytest.mark.parametrize(
+    "arguments, code, message",
+    [
+        (["--out", "{tmp}/m"], 2, "Error: no training data; name bAbI files or folders, or "
+         "`generated`"),
+        (["{good}", "--out", "{tmp}/m", "--epochs", "0"], 2,
+         "Error: epochs must be a whole number >= 1; received 0"),
+        (["{good}", "--out", "{tmp}/m", "--valid", "{good}", "--validation-split", "0.2"], 2,
+         "Error: give either --valid FILE or --validation-split, not both"),
+        (["{no_questions}", "--out", "{tmp}/m"], 1,
+         "Error: {no_questions} holds no questions; give bAbI files with question lines"),
+        (["{good}", "{where}", "--out", "{tmp}/m"], 1,
+         "Error: {where} shares no answer with the rest of the data (kitchen vs maybe, no, yes); "
+         "train on tasks of one kind, e.g. the yes/no tasks 6, 9, 10, 17, 18"),
+        (["{good}", "--out", "{good}/m"], 1,
+         "Error: cannot write {good}/m: Not a directory; choose a writable --out"),
+        (["{good}", "--out", "{tmp}"], 1,
+         "Error: {tmp} already exists; pass --overwrite to replace it"),
+    ],
+)  # fmt: skip
+def test_cli_bad_input_is_a_one_line_error(capsys, files, tmp_path, arguments, code, message):
+    names = {name: str(path) for name, path in files.items()} | {"tmp": str(tmp_path)}
+    result = run(capsys, "train", *(argument.format(**names) for argument in arguments))
+    assert result == (code, "", message.format(**names) + "\n")
+
+
+def test_cli_empty_file_is_a_one_line_error(capsys, files, tmp_path):
+    code, out, err = run(capsys, "train", str(files["empty"]), "--out", str(tmp_path / "m"))
+    assert (code, out) == (1, "")
+    assert err.startswith(f"Error: {files['empty']}") and err.count("\n") == 1
+
+
+def test_script_is_the_same_command(tmp_path):
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "train.py"), "--out", str(tmp_path / "m")],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+    )  # fmt: skip
+    assert (completed.returncode, completed.stdout, completed.stderr) == (
+        2, "", "Error: no training data; name bAbI files or folders, or `generated`\n",
+    )  # fmt: skip
