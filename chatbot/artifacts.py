@@ -36,7 +36,7 @@ CONFIG_FILE = "config.json"
 METADATA_FILE = "metadata.json"
 PLOT_FILE = "training.png"
 REQUIRED_FILES = (MODEL_FILE, VOCABULARY_FILE, CONFIG_FILE, METADATA_FILE)
-REBUILD_DEFAULT = "python scripts/train.py generated --out models/default"
+REBUILD_DEFAULT = "python scripts/train.py generated --out models/default --overwrite"
 
 
 @dataclass
@@ -58,20 +58,28 @@ class ModelBundle:
         """Answer a batch with compiled inference (much faster than `model.predict` per call).
 
         Args:
-            story: int (N, max_sentences, max_words) word ids, as `features` encodes them.
+            story: int (N, S, max_words) word ids, right-aligned as `features` encodes them;
+                S is max_sentences, or fewer (the newest S slots) when the model accepts a
+                narrower memory, which is faster for short stories.
             question: int (N, max_question_words) word ids.
 
         Returns:
-            (answer probabilities float32 (N, answers), attention float32 (N, max_sentences)).
+            (answer probabilities float32 (N, answers), attention float32 (N, S)).
         """
         story = np.asarray(story, dtype=np.int32)
         question = np.asarray(question, dtype=np.int32)
         config = self.config
-        expected_story = (config.max_sentences, config.max_words)
-        if story.ndim != 3 or story.shape[1:] != expected_story:
+        widest = config.max_sentences
+        narrowest = 1 if self.flexible_memory else widest
+        if (
+            story.ndim != 3
+            or story.shape[2] != config.max_words
+            or not narrowest <= story.shape[1] <= widest
+        ):
+            slots = str(widest) if narrowest == widest else f"{narrowest} to {widest}"
             raise ChatbotError(
-                f"story ids must have the shape (N, {expected_story[0]}, {expected_story[1]}) "
-                f"for this model; received {story.shape}"
+                f"story ids must have the shape (N, {slots}, {config.max_words}) for this model; "
+                f"received {story.shape}"
             )
         if question.shape != (len(story), config.max_question_words):
             raise ChatbotError(
@@ -81,20 +89,26 @@ class ModelBundle:
         if len(story) == 0:
             return (
                 np.zeros((0, len(self.answers)), np.float32),
-                np.zeros((0, config.max_sentences), np.float32),
+                np.zeros((0, story.shape[1]), np.float32),
             )
         probabilities, attention = self._inference()(story, question)
         return probabilities.numpy(), attention.numpy()
 
+    @property
+    def flexible_memory(self) -> bool:
+        """Whether the model's story input takes any number of sentence slots."""
+        return self.model.inputs[_input_index(self.model, "story")].shape[1] is None
+
     def _inference(self):
-        """The model call traced once as a TensorFlow graph; only the batch size may vary."""
+        """The model call traced once as a TensorFlow graph; batch size and slots may vary."""
         with self._lock:
             if self._compiled is None:
                 import tensorflow as tf
 
                 config, model = self.config, self.model
+                slots = None if self.flexible_memory else config.max_sentences
                 signature = [
-                    tf.TensorSpec((None, config.max_sentences, config.max_words), tf.int32),
+                    tf.TensorSpec((None, slots, config.max_words), tf.int32),
                     tf.TensorSpec((None, config.max_question_words), tf.int32),
                 ]
 
@@ -103,8 +117,14 @@ class ModelBundle:
                     outputs = model({"story": story, "question": question}, training=False)
                     return outputs["answer"], outputs["attention"]
 
-                self._compiled = infer
+                # The concrete graph skips tf.function's per-call argument matching.
+                self._compiled = infer.get_concrete_function()
             return self._compiled
+
+
+def _input_index(model, name: str) -> int:
+    names = [tensor.name for tensor in model.inputs]
+    return names.index(name)
 
 
 def default_model_dir() -> Path:
@@ -114,9 +134,8 @@ def default_model_dir() -> Path:
     (pyproject.toml maps it); a source checkout or an editable install uses `models/default`.
     """
     packaged = Path(str(importlib.resources.files("chatbot") / "default_model"))
-    if (packaged / MODEL_FILE).is_file():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "models" / "default"
+    checkout = Path(__file__).resolve().parent.parent / "models" / "default"
+    return packaged if packaged.is_dir() or not checkout.is_dir() else checkout
 
 
 def _missing_folder_message(folder: Path, is_default: bool) -> str:
@@ -131,7 +150,8 @@ def _missing_folder_message(folder: Path, is_default: bool) -> str:
 
 
 def _check_folder(folder: Path, is_default: bool = False) -> None:
-    if not folder.is_dir():
+    # A clone keeps only a README in models/default until the default model is trained.
+    if not folder.is_dir() or (is_default and not (folder / MODEL_FILE).exists()):
         raise ChatbotError(_missing_folder_message(folder, is_default))
     for name in REQUIRED_FILES:
         if not (folder / name).is_file():
@@ -269,10 +289,12 @@ def _check_model_matches(model, config: ModelConfig, path: Path) -> None:
         "story": (config.max_sentences, config.max_words),
         "question": (config.max_question_words,),
     }
+    if inputs.get("story", (None,))[0] is None:  # a memory of any width up to max_sentences
+        inputs["story"] = (config.max_sentences, *inputs["story"][1:])
     if (
         inputs != expected
         or answer_width != config.answer_count
-        or attention_width != config.max_sentences
+        or attention_width not in (None, config.max_sentences)
     ):
         raise ChatbotError(
             f"{path} does not match {CONFIG_FILE}: the model reads {inputs} and gives "

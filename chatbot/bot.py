@@ -106,7 +106,7 @@ class Chatbot:
             ChatbotError: the folder or one of its files is missing or damaged.
         """
         if wait:
-            return cls(_load_quietly(model_dir, warm_up=False))
+            return cls(_load_quietly(model_dir))
         bot = cls.__new__(cls)
         bot._bundle = None
         bot._error = None
@@ -119,7 +119,7 @@ class Chatbot:
 
     def _load_in_background(self, folder: Path) -> None:
         try:
-            self._bundle = _load_quietly(folder, warm_up=True)
+            self._bundle = _load_quietly(folder)
         except BaseException as error:  # handed to the thread that asks for the bundle
             self._error = error
 
@@ -252,15 +252,14 @@ def _shorten(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _load_quietly(model_dir, warm_up: bool):
-    """Load a model folder with Keras' Python warnings kept off the person's screen."""
+def _load_quietly(model_dir):
+    """Load a model folder and warm it up, keeping Keras' Python warnings off the screen."""
     from chatbot.artifacts import load_model_dir
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         bundle = load_model_dir(model_dir)
-        if warm_up:
-            _warm_up(bundle)
+        _warm_up(bundle)  # traces the compiled inference here, where warnings are quiet
     return bundle
 
 

@@ -1,4 +1,4 @@
-"""The `chatbot` command line: wiring from click commands to library functions, and error translation.
+"""The `chatbot` command line: click commands wired to library functions, and error translation.
 
 Library code raises `ChatbotError`s; here they become one line on stderr and an exit code:
 0 done, 1 error, 2 usage error, 3 could not answer. TensorFlow is imported only inside the
@@ -177,7 +177,8 @@ def evaluate(data, model_dir, json_path, plot_path, mistakes):
     baseline, how often the most-attended sentence is a supporting one, the questions with
     unknown words, stories longer than the memory, answers outside the answer set, and the most
     confident mistakes. Questions with unknown words or answers outside the answer set count
-    as wrong.
+    as wrong. Exit codes: 0 done, 2 usage error, 1 any other error (missing or malformed data,
+    a missing model, an unwritable --json or --plot file).
     """
     from chatbot import evaluate as evaluation
     from chatbot.bot import Chatbot
@@ -214,8 +215,7 @@ def ask(story, story_file, question, model_dir, as_json):
         raise click.UsageError("give the story with one of --story TEXT or --story-file FILE")
     if story_file is not None:
         story = read_story(story_file)
-    # Loading in the background lets a refusal (unknown words, not yes/no) skip TensorFlow.
-    answer = Chatbot.load(model_dir, wait=False).answer(story, question)
+    answer = Chatbot.load(model_dir).answer(story, question)
     if as_json:
         click.echo(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
         if answer.label is None:

@@ -30,8 +30,9 @@ class ModelConfig(_Serializable):
 class TrainConfig(_Serializable):
     epochs: int = 40  # upper bound; early stopping usually ends sooner
     batch_size: int = 64
-    learning_rate: float = 3e-3
-    patience: int = 6  # epochs without validation improvement before stopping
+    learning_rate: float = 1e-3
+    attention_weight: float = 0.5  # loss weight pulling attention onto supporting sentences
+    patience: int = 3  # epochs without validation improvement before stopping
     validation_split: float = 0.1  # share of stories held out when no --valid file is given
     seed: int = 0  # model initialisation, batch order, validation split, generated stories
     memory: int = 20  # most sentences a question sees: bAbI answers need only the newest ones

@@ -1,4 +1,4 @@
-"""Exception classes. Library code raises these; the CLI and REPL turn them into one-line messages."""
+"""Exception classes. Library code raises them; the CLI and REPL report them in one line."""
 
 
 class ChatbotError(Exception):

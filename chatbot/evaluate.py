@@ -18,12 +18,10 @@ How odd questions count, so that no question is ever left out of the total:
   such typed input instead; bAbI sentences fit).
 """
 
-import dataclasses
 import io
 import json
 import os
 import secrets
-import weakref
 from collections import Counter
 from pathlib import Path
 
@@ -83,9 +81,9 @@ def predict_in_batches(bundle, encoded: dict, batch_size: int = BATCH_SIZE):
     Two savings that give the model's own outputs:
     - Equal inputs give equal outputs, so each distinct (story, question) pair is run once: bAbI
       repeats them (the real qa17 file holds 5,812 distinct pairs among 10,000 questions).
-    - Most stories fill few of the memory slots. Where the model can read only the newest slots
-      (see `_narrow_bundle`), questions sorted by story length go in batches only as wide as
-      their longest story; the reasoning over the memory costs in proportion to its width.
+    - Most stories fill few of the memory slots. Where the model takes a narrower memory
+      (`bundle.flexible_memory`), questions sorted by story length go in batches only as wide
+      as their longest story; the reasoning over the memory costs in proportion to its width.
 
     Returns:
         (probabilities (N, answers), attention (N, max_sentences)) as numpy arrays.
@@ -99,79 +97,21 @@ def predict_in_batches(bundle, encoded: dict, batch_size: int = BATCH_SIZE):
     # Right-aligned memory: a story fills the slots from its oldest sentence to the last slot.
     filled = story.any(axis=2)  # (distinct, slots)
     needed = np.where(filled.any(axis=1), slots - filled.argmax(axis=1), slots)
-    narrowing = len(first) >= 2 * batch_size  # else tracing narrow models costs more than it saves
+    narrowing = bundle.flexible_memory
     order = np.argsort(needed, kind="stable") if narrowing else np.arange(len(first))
     probabilities = np.zeros((len(first), len(bundle.answers)), dtype=np.float32)
     attention = np.zeros((len(first), slots), dtype=np.float32)
     for start in range(0, len(first), batch_size):
         batch = order[start : start + batch_size]
-        width, runner = slots, bundle
-        if narrowing:
-            width, runner = _narrowest(
-                bundle, int(needed[batch].max()), story[batch], question[batch]
-            )
-        batch_probabilities, batch_attention = runner.predict(
+        # Never below 2 slots: attention over a single slot is no choice.
+        width = max(2, int(needed[batch].max())) if narrowing else slots
+        width = min(width, slots)
+        batch_probabilities, batch_attention = bundle.predict(
             story[batch, slots - width :], question[batch]
         )
         probabilities[batch] = batch_probabilities
         attention[batch, slots - width :] = batch_attention
     return probabilities[inverse], attention[inverse]
-
-
-NARROW_ARCHITECTURES = {"relational"}  # masked, right-aligned memory, slot age from the newest
-_NARROW = weakref.WeakKeyDictionary()  # model -> {width: narrow bundle, or None if it differs}
-
-
-def _widths(slots: int) -> list[int]:
-    """The memory widths tried, narrowest first: few, as each is traced once.
-
-    Never below 2: attention over a single slot is no choice (and Keras warns about it).
-    """
-    return sorted({min(width, slots) for width in (max(2, slots // 4), max(2, slots // 2), slots)})
-
-
-def _narrowest(bundle, needed: int, story, question):
-    """(width, bundle to run) for a batch whose stories need the newest `needed` slots."""
-    slots = bundle.config.max_sentences
-    if bundle.config.architecture not in NARROW_ARCHITECTURES:
-        return slots, bundle
-    known = _NARROW.setdefault(bundle.model, {})
-    for width in _widths(slots)[:-1]:
-        if width >= needed:
-            if width not in known:
-                known[width] = _narrow_bundle(bundle, width, story[:16], question[:16])
-            if known[width] is not None:
-                return width, known[width]
-    return slots, bundle
-
-
-def _narrow_bundle(bundle, width: int, story, question):
-    """The bundle's model reading only the newest `width` slots, sharing its layers and weights.
-
-    Returns None unless it gives the whole model's outputs on the sample `story`, `question`
-    (whose stories fit in `width` slots): a check that the model masks the empty slots and
-    counts a slot's age from the newest, as model.py's network does.
-    """
-    import keras
-
-    from chatbot.artifacts import ModelBundle
-
-    config = dataclasses.replace(bundle.config, max_sentences=width)
-    inputs = {
-        "story": keras.Input((width, config.max_words), dtype="int32", name="story"),
-        "question": keras.Input((config.max_question_words,), dtype="int32", name="question"),
-    }
-    try:  # returning each layer itself shares it, weights included, instead of copying it
-        model = keras.models.clone_model(bundle.model, inputs, clone_function=lambda layer: layer)
-        narrow = ModelBundle(model, bundle.vocabulary, config, bundle.answers)
-        probabilities, attention = narrow.predict(story[:, -width:], question)
-    except Exception:  # a model that cannot read fewer slots: use it whole
-        return None
-    expected_probabilities, expected_attention = bundle.predict(story, question)
-    same = np.allclose(probabilities, expected_probabilities, atol=1e-5) and np.allclose(
-        attention, expected_attention[:, -width:], atol=1e-5
-    )
-    return narrow if same else None
 
 
 def _distinct_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -316,7 +256,8 @@ def format_report(report: dict) -> str:
     """The report as the text `chatbot evaluate` prints."""
     correct = round(report["accuracy"] * report["questions"])
     lines = [
-        f"Accuracy: {_percent(report['accuracy'])} ({correct} of {report['questions']} questions);"
+        f"Accuracy: {_percent(report['accuracy'])}"
+        f" ({correct:,} of {report['questions']:,} questions);"
         f" majority baseline {_percent(report['baseline_accuracy'])}"
         f' (always "{report["baseline_answer"]}")',
     ]
@@ -325,7 +266,7 @@ def format_report(report: dict) -> str:
     else:
         lines.append(
             f"Support accuracy: {_percent(report['support_accuracy'])} (the most-attended sentence"
-            f" is a supporting one, of {report['support_questions']} questions)"
+            f" is a supporting one, of {report['support_questions']:,} questions)"
         )
     lines += [
         f"Questions with unknown words: {report['unknown_word_questions']}",
@@ -344,13 +285,13 @@ def format_report(report: dict) -> str:
     shown, total = len(report["mistakes"]), report["mistake_count"]
     if shown:
         lines += [
-            f"Mistakes ({shown} of {total}, most confident first):",
+            f"Mistakes ({shown} of {total:,}, most confident first):",
             "  (attention on each sentence; * a supporting sentence; - out of memory)",
         ]
         for number, mistake in enumerate(report["mistakes"], 1):
             lines += _mistake_lines(number, mistake)
     else:
-        lines.append(f"Mistakes: {total or 'none'}")
+        lines.append(f"Mistakes: {total:,}" if total else "Mistakes: none")
     return "\n".join(lines)
 
 
@@ -366,7 +307,7 @@ def _percent(fraction: float) -> str:
 
 def _table(groups: dict) -> list[str]:
     return [
-        f"  {_percent(group['accuracy']):>6} of {group['questions']:>6}  {name}"
+        f"  {_percent(group['accuracy']):>6} of {group['questions']:>7,}  {name}"
         for name, group in groups.items()
     ]
 
@@ -383,14 +324,14 @@ def _confusion_lines(report: dict) -> list[str]:
     confusion, labels = report["confusion"], _labels(report)
     rows = [[row.get(label, 0) for label in labels] for row in confusion.values()]
     widths = [
-        max(len(label), *(len(str(row[i])) for row in rows)) + 2 for i, label in enumerate(labels)
+        max(len(label), *(len(f"{row[i]:,}") for row in rows)) + 2 for i, label in enumerate(labels)
     ]
     first = max(len(label) for label in confusion) + 2
     lines = [
         " " * first + "".join(f"{label:>{w}}" for label, w in zip(labels, widths, strict=True))
     ]
     for expected, row in zip(confusion, rows, strict=True):
-        counts = "".join(f"{count:>{w}}" for count, w in zip(row, widths, strict=True))
+        counts = "".join(f"{count:>{w},}" for count, w in zip(row, widths, strict=True))
         lines.append(f"  {expected:<{first - 2}}{counts}")
     return lines
 
@@ -456,12 +397,12 @@ def _plot_confusion(axis, report: dict) -> None:
     axis.set_xlabel("got")
     axis.set_ylabel("expected")
     axis.set_title(
-        f"accuracy {_percent(report['accuracy'])} of {report['questions']} questions"
+        f"accuracy {_percent(report['accuracy'])} of {report['questions']:,} questions"
         f" (majority baseline {_percent(report['baseline_accuracy'])})"
     )
     for (row, column), count in np.ndenumerate(matrix):
         color = "white" if count > matrix.max() / 2 else "black"
-        axis.text(column, row, count, ha="center", va="center", color=color)
+        axis.text(column, row, f"{count:,}", ha="center", va="center", color=color)
 
 
 def _plot_attention(axis, mistake: dict) -> None:

@@ -7,14 +7,13 @@
     answer    float (batch, answers)             softmax over the answer set
     attention float (batch, sentences)           which sentences the answer rests on
 
-The network has two parts so that inference can encode each distinct sentence once and reuse it:
-a `SentenceEncoder` (embedding + LSTM, one vector per sentence) and a `Reasoner` (self-attention
-across the sentence memories and the question, then one attention over the memories that the
-answer is read from). `architecture="tutorial"` builds the seed tutorial's one-hop word-level
-network instead, kept only as a baseline for the benchmarks.
+The network has two parts: a `SentenceEncoder` (embedding + LSTM, one vector per sentence, read
+in the light of the question) and a `Reasoner` (self-attention across the sentence memories,
+then one attention over them that the answer is read from). `architecture="tutorial"` builds
+the seed tutorial's one-hop word-level network instead, kept only as a baseline for benchmarks.
 
-Training uses only the answer: fit `keras.Model(model.inputs, model.output["answer"])`, a view
-that shares the weights, and save the full model (Keras cannot fit an output without a target).
+Training (chatbot/train.py) fits both outputs: the answer, and the attention towards bAbI's
+supporting sentences.
 """
 
 import keras
@@ -33,8 +32,7 @@ class SentenceEncoder(layers.Layer):
     asked about went to the place asked about", and two of them combine into positions and sizes.
     """
 
-    def __init__(self, vocabulary_size, embedding_dim, hidden_dim, max_question_words=0,
-                 **kwargs):
+    def __init__(self, vocabulary_size, embedding_dim, hidden_dim, max_question_words=0, **kwargs):
         super().__init__(**kwargs)
         self.vocabulary_size = vocabulary_size
         self.embedding_dim = embedding_dim
@@ -88,10 +86,11 @@ class SentenceEncoder(layers.Layer):
 class Reasoner(layers.Layer):
     """Sentence memories + question -> (answer probabilities, attention over the memories).
 
-    Memories get a learned embedding of their age (slot), then self-attention blocks over the
-    question and all memories let each sentence look at the others: the relational tasks
-    (positions, sizes) need two sentences combined. A final question-to-memory attention picks
-    what the answer is read from; that distribution is the model's explanation.
+    Memories get a learned embedding of their age (how many sentences came after them), then
+    self-attention blocks across the memories let each sentence look at the others: positions
+    and sizes need two facts combined. A final question-to-memory attention picks what the
+    answer is read from; the question reaches the answer only through it, so that distribution
+    is the model's real explanation.
     """
 
     def __init__(self, max_sentences, hidden_dim, answer_count, blocks=2, heads=4, **kwargs):
@@ -120,13 +119,17 @@ class Reasoner(layers.Layer):
         self.answer_logits = layers.Dense(answer_count, name="answer_logits")
 
     def call(self, memories, memory_mask, question):
-        # memories (batch, sentences, hidden), memory_mask (batch, sentences), question (batch, hidden)
-        sentences = memories.shape[1]
+        # memories (batch, sentences, hidden), memory_mask (batch, sentences),
+        # question (batch, hidden)
+        sentences = ops.shape(memories)[1]  # any number up to max_sentences
         ages = ops.arange(sentences)[::-1]  # the newest sentence, in the last slot, has age 0
         memories = memories + self.age(ages)[None]
         pair_mask = ops.logical_and(memory_mask[:, :, None], memory_mask[:, None, :])
         for attend, norm_a, forward, norm_f in zip(
-            self.attention_blocks, self.attention_norms, self.feed_forwards, self.forward_norms,
+            self.attention_blocks,
+            self.attention_norms,
+            self.feed_forwards,
+            self.forward_norms,
             strict=True,
         ):
             # Pre-norm residual blocks over the memories only: the question reaches the answer
@@ -160,8 +163,11 @@ class NamedOutput(layers.Layer):
         return x
 
 
-def _inputs(config: ModelConfig):
-    story = keras.Input((config.max_sentences, config.max_words), dtype="int32", name="story")
+def _inputs(config: ModelConfig, flexible_memory: bool):
+    # A flexible memory takes any number of sentence slots up to max_sentences, so short
+    # stories can be answered through a narrower (cheaper) memory with the same result.
+    slots = None if flexible_memory else config.max_sentences
+    story = keras.Input((slots, config.max_words), dtype="int32", name="story")
     question = keras.Input((config.max_question_words,), dtype="int32", name="question")
     return story, question
 
@@ -180,12 +186,16 @@ def build_model(config: ModelConfig) -> keras.Model:
         return _build_tutorial(config)
     if config.architecture != "relational":
         raise ValueError(
-            f"Unknown architecture; use 'relational' or 'tutorial'. Received: {config.architecture!r}"
+            "Unknown architecture; use 'relational' or 'tutorial'. "
+            f"Received: {config.architecture!r}"
         )
-    story, question = _inputs(config)
+    story, question = _inputs(config, flexible_memory=True)
     story_encoder = SentenceEncoder(
-        config.vocabulary_size, config.embedding_dim, config.hidden_dim,
-        config.max_question_words, name="story_encoder",
+        config.vocabulary_size,
+        config.embedding_dim,
+        config.hidden_dim,
+        config.max_question_words,
+        name="story_encoder",
     )
     question_encoder = SentenceEncoder(
         config.vocabulary_size, config.embedding_dim, config.hidden_dim, name="question_encoder"
@@ -197,8 +207,10 @@ def build_model(config: ModelConfig) -> keras.Model:
     )(memories, memory_mask, question_encoder(question))
     return keras.Model(
         {"story": story, "question": question},
-        {"answer": NamedOutput(name="answer")(answer),
-         "attention": NamedOutput(name="attention")(attention)},
+        {
+            "answer": NamedOutput(name="answer")(answer),
+            "attention": NamedOutput(name="attention")(attention),
+        },
         name="memory_network",
     )
 
@@ -212,8 +224,9 @@ class TutorialMemory(layers.Layer):
     Sentence attention = the word-level match summed over each sentence's words.
     """
 
-    def __init__(self, vocabulary_size, max_sentences, max_words, max_question_words,
-                 answer_count, **kwargs):
+    def __init__(
+        self, vocabulary_size, max_sentences, max_words, max_question_words, answer_count, **kwargs
+    ):
         super().__init__(**kwargs)
         self.vocabulary_size = vocabulary_size
         self.max_sentences = max_sentences
@@ -254,14 +267,20 @@ class TutorialMemory(layers.Layer):
 
 
 def _build_tutorial(config: ModelConfig) -> keras.Model:
-    story, question = _inputs(config)
+    story, question = _inputs(config, flexible_memory=False)
     answer, attention = TutorialMemory(
-        config.vocabulary_size, config.max_sentences, config.max_words,
-        config.max_question_words, config.answer_count, name="tutorial_memory",
+        config.vocabulary_size,
+        config.max_sentences,
+        config.max_words,
+        config.max_question_words,
+        config.answer_count,
+        name="tutorial_memory",
     )(story, question)
     return keras.Model(
         {"story": story, "question": question},
-        {"answer": NamedOutput(name="answer")(answer),
-         "attention": NamedOutput(name="attention")(attention)},
+        {
+            "answer": NamedOutput(name="answer")(answer),
+            "attention": NamedOutput(name="attention")(attention),
+        },
         name="tutorial_memory_network",
     )

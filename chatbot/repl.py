@@ -139,8 +139,8 @@ class Session:
                 replies.extend(self._tell(sentence))
         if self.story != before:
             told = self.story[len(before) :]
-            quoted = " ".join(f'"{sentence}"' for sentence in told)
-            self._undo.append((f"took back {quoted}", before))
+            said = " ".join(f'"{s}"' for s in told) if len(told) <= 2 else f"{len(told)} sentences"
+            self._undo.append((f"took back {said}", before))
             replies.extend(self._memory_notice(len(before)))
         return replies
 
@@ -181,7 +181,7 @@ class Session:
     # Commands -------------------------------------------------------------------------------
 
     def _command(self, text: str) -> list[Reply]:
-        name, _, argument = text.partition(" ")
+        name, _, argument = text.replace("\t", " ").partition(" ")
         name, argument = name.lower(), argument.strip()
         handlers = {
             ":help": self._help,
@@ -285,7 +285,7 @@ class Session:
         tasks = sorted(TASKS)
         if argument:
             wanted = argument.lower().removeprefix("qa")
-            matching = [task for task in tasks if str(task).removeprefix("qa") == wanted]
+            matching = [task for task in tasks if str(task) == wanted]
             if not matching:
                 return _notice(f"usage: :example [TASK], TASK one of {', '.join(map(str, tasks))}")
             task = matching[0]

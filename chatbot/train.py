@@ -22,6 +22,7 @@ import os
 import platform
 import shutil
 import time
+import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -157,10 +158,10 @@ class _Prepared:
 def _prepare_data(data, settings: TrainConfig, valid, model_options: dict, report) -> _Prepared:
     """Read and split the data, size the model, encode the arrays: everything before Keras."""
     training = _load_data(data, settings)
-    _check_answers(babi.examples_of(training.stories))
+    _check_answers(training.stories)
     if valid is not None:
         validation = _Data(babi.read_paths([valid]), [_file_source(Path(valid))])
-        if not babi.examples_of(validation.stories):
+        if not any(story.questions for story in validation.stories):
             raise ChatbotError(f"validation file {valid} holds no questions")
     else:
         training, validation = _split(training, settings)
@@ -168,7 +169,7 @@ def _prepare_data(data, settings: TrainConfig, valid, model_options: dict, repor
     valid_examples = babi.examples_of(validation.stories)
 
     vocabulary, answers, config = _describe(train_examples, settings, model_options)
-    overlap = count_overlap(training.stories, validation.stories)
+    overlap = _count_overlap(training.stories, validation.stories, train_examples, valid_examples)
     report(
         f"training on {len(train_examples)} questions ({len(training.stories)} stories), "
         f"validating on {len(valid_examples)} ({len(validation.stories)} stories); "
@@ -313,22 +314,19 @@ def _split(data: _Data, settings: TrainConfig) -> tuple[_Data, _Data]:
     return _Data(training, data.sources), _Data(validation, [split])
 
 
-def _answer_group(example) -> str:
-    return example.source or example.task or "data"
-
-
-def _check_answers(examples) -> None:
+def _check_answers(stories) -> None:
     """Reject data whose parts share no answer: one model cannot learn two unrelated tasks."""
     answers_of: dict[str, set[str]] = {}
-    for example in examples:
-        answers_of.setdefault(_answer_group(example), set()).add(example.answer)
-    if len(answers_of) < 2:
-        return
-    sizes = Counter(_answer_group(example) for example in examples)
+    sizes: Counter = Counter()
+    for story in stories:
+        part = story.source or story.task or "data"  # a file, or a generated task
+        for question in story.questions:
+            answers_of.setdefault(part, set()).add(question.answer)
+            sizes[part] += 1
     for name in sorted(answers_of, key=sizes.get):  # name the odd one out: the smaller part
         answers = answers_of[name]
         others = set().union(*(other for key, other in answers_of.items() if key != name))
-        if not answers & others:
+        if len(answers_of) > 1 and not answers & others:
             mine, theirs = ", ".join(sorted(answers)[:4]), ", ".join(sorted(others)[:4])
             raise ChatbotError(
                 f"{name} shares no answer with the rest of the data ({mine} vs {theirs}); "
@@ -373,13 +371,18 @@ def count_overlap(train_stories: list, valid_stories: list) -> dict[str, int]:
         {"stories": validation stories identical to a training story, "questions": validation
         questions whose story so far and question text both occur in training}.
     """
+    return _count_overlap(
+        train_stories, valid_stories, babi.examples_of(train_stories),
+        babi.examples_of(valid_stories),
+    )  # fmt: skip
+
+
+def _count_overlap(train_stories, valid_stories, train_examples, valid_examples) -> dict:
     train_keys = {_story_key(story) for story in train_stories}
-    seen = {(example.story, example.question) for example in babi.examples_of(train_stories)}
+    seen = {(example.story, example.question) for example in train_examples}
     return {
         "stories": sum(_story_key(story) in train_keys for story in valid_stories),
-        "questions": sum(
-            (example.story, example.question) in seen for example in babi.examples_of(valid_stories)
-        ),
+        "questions": sum((example.story, example.question) in seen for example in valid_examples),
     }
 
 
@@ -420,16 +423,11 @@ def _batches(arrays: dict, batch_size: int, seed: int, first_epoch: int, epochs:
     ).astype(np.int32)
     story, question = tf.constant(arrays["story"]), tf.constant(arrays["question"])
     answer = tf.constant(arrays["answer"])
-    slots = arrays["story"].shape[1]
+    attention = tf.constant(attention_targets(arrays["supporting"]))
 
     def gather(indices):
         inputs = {"story": tf.gather(story, indices), "question": tf.gather(question, indices)}
-        # Only the answer is trained; Keras wants a target for every output, so attention
-        # gets zeros that no loss reads.
-        targets = {
-            "answer": tf.gather(answer, indices),
-            "attention": tf.zeros((tf.shape(indices)[0], slots)),
-        }
+        targets = {"answer": tf.gather(answer, indices), "attention": tf.gather(attention, indices)}
         return inputs, targets
 
     return (
@@ -440,10 +438,24 @@ def _batches(arrays: dict, batch_size: int, seed: int, first_epoch: int, epochs:
     )
 
 
+def attention_targets(supporting: np.ndarray) -> np.ndarray:
+    """The attention a question should have: spread evenly over its supporting sentences.
+
+    A question with no supporting sentence in memory gets all zeros, which adds no loss.
+    """
+    supporting = supporting.astype(np.float32)  # (questions, slots)
+    return supporting / np.maximum(supporting.sum(axis=1, keepdims=True), 1.0)
+
+
 def _compile(model, settings: TrainConfig) -> None:
+    # bAbI names the sentences each answer rests on. Training the attention towards them (as
+    # strongly supervised memory networks do) makes `:why` show the facts the answer is read
+    # from; the answer still flows only through that attention (see model.Reasoner).
+    attention_loss = keras.losses.CategoricalCrossentropy() if settings.attention_weight else None
     model.compile(
         optimizer=keras.optimizers.Adam(settings.learning_rate),
-        loss={"answer": keras.losses.SparseCategoricalCrossentropy(), "attention": None},
+        loss={"answer": keras.losses.SparseCategoricalCrossentropy(), "attention": attention_loss},
+        loss_weights={"answer": 1.0, "attention": settings.attention_weight},
         metrics={"answer": ["accuracy"]},
         jit_compile=settings.jit_compile,
     )
@@ -513,12 +525,11 @@ def _fit(prepared: _Prepared, settings, partial, fingerprint, resume, verbose, r
         model.set_weights(stopping.saved_best_weights())
     else:
         steps = math.ceil(len(train_arrays["answer"]) / settings.batch_size)
-        slots = config.max_sentences
         validation = (
             {"story": valid_arrays["story"], "question": valid_arrays["question"]},
             {
                 "answer": valid_arrays["answer"],
-                "attention": np.zeros((len(valid_arrays["answer"]), slots), np.float32),
+                "attention": attention_targets(valid_arrays["supporting"]),
             },
         )
         try:
@@ -559,7 +570,9 @@ def _load_checkpoint(path: Path):
     import chatbot.model  # noqa: F401  registers the custom layers
 
     try:
-        return keras.saving.load_model(path, safe_mode=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # as in artifacts: for developers only
+            return keras.saving.load_model(path, safe_mode=True)
     except Exception as error:
         raise ChatbotError(
             f"cannot load the checkpoint {path} ({type(error).__name__}); delete "
@@ -679,33 +692,39 @@ def _accuracy(bundle, arrays: dict, examples) -> tuple[float, dict[str, float]]:
 
 
 def _metadata(bundle, prepared: _Prepared, fit: _Fit, accuracy, per_task, seconds) -> dict:
-    training, validation = prepared.training, prepared.validation
+    """What metadata.json holds: versions, date, model size, training and validation."""
     import tensorflow as tf
 
+    training, validation = prepared.training, prepared.validation
+    answers = Counter(example.answer for example in prepared.train_examples)
     return {
-        "chatbot": __version__,
-        "python": platform.python_version(),
-        "tensorflow": tf.__version__,
-        "keras": keras.__version__,
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "parameters": int(bundle.model.count_params()),
-        "data": training.sources,
-        "validation": validation.sources,
-        "validation_accuracy": accuracy,
-        "validation_accuracy_per_task": per_task,
-        "epochs": fit.epochs,
-        "best_epoch": fit.best_epoch,
-        "seconds": round(fit.seconds, 1),
-        "total_seconds": round(seconds, 1),
-        "train_stories": len(training.stories),
-        "train_questions": len(prepared.train_examples),
-        "valid_stories": len(validation.stories),
-        "valid_questions": len(prepared.valid_examples) + prepared.unknown_answers,
-        "valid_unknown_answers": prepared.unknown_answers,
-        "overlap": prepared.overlap,
-        "train_answers": dict(
-            sorted(Counter(example.answer for example in prepared.train_examples).items())
-        ),
+        "versions": {
+            "chatbot": __version__,
+            "python": platform.python_version(),
+            "tensorflow": tf.__version__,
+            "keras": keras.__version__,
+        },
+        "model": {"parameters": int(bundle.model.count_params())},
+        "training": {
+            "data": training.sources,  # files with sha256, or the generated set
+            "stories": len(training.stories),
+            "questions": len(prepared.train_examples),
+            "answers": dict(sorted(answers.items())),
+            "epochs": fit.epochs,  # run in all, resumed runs included
+            "best_epoch": fit.best_epoch,  # whose weights were kept
+            "seconds": round(fit.seconds, 1),  # fitting, resumed runs included
+            "total_seconds": round(seconds, 1),  # this run, reading and saving included
+        },
+        "validation": {
+            "data": validation.sources,  # a file with sha256, or the split
+            "stories": len(validation.stories),
+            "questions": len(prepared.valid_examples) + prepared.unknown_answers,
+            "unknown_answers": prepared.unknown_answers,  # answers never seen in training
+            "overlap": prepared.overlap,  # identical stories and questions in both
+            "accuracy": accuracy,
+            "per_task": per_task,
+        },
     }
 
 

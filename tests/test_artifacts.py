@@ -102,14 +102,27 @@ def test_predict_batches_of_any_size_agree(bundle):
 @pytest.mark.parametrize(
     "story_shape, question_shape, message",
     [
-        ((2, 4, 7), (2, 5), r"story ids must have the shape \(N, 4, 6\) for this model; received"),
-        ((4, 6), (5,), r"story ids must have the shape \(N, 4, 6\)"),
+        ((2, 4, 7), (2, 5), r"story ids must have the shape \(N, {slots}, 6\) for this model; "),
+        ((2, 5, 6), (2, 5), r"story ids must have the shape \(N, {slots}, 6\)"),
+        ((4, 6), (5,), r"story ids must have the shape \(N, {slots}, 6\)"),
         ((2, 4, 6), (3, 5), r"question ids must have the shape \(2, 5\) for this model"),
     ],
 )
 def test_predict_rejects_wrong_shapes(bundle, story_shape, question_shape, message):
-    with pytest.raises(ChatbotError, match=message):
+    slots = "1 to 4" if bundle.flexible_memory else "4"
+    with pytest.raises(ChatbotError, match=message.format(slots=slots)):
         bundle.predict(np.zeros(story_shape), np.zeros(question_shape))
+
+
+def test_predict_a_narrower_memory_where_the_model_allows(bundle):
+    if not bundle.flexible_memory:
+        pytest.skip("this model's memory has a fixed width")
+    story, question = random_inputs(bundle.config, 3, seed=2)
+    narrow = story[:, -2:]  # the two newest slots
+    probabilities, attention = bundle.predict(narrow, question)
+    expected = bundle.model({"story": narrow, "question": question}, training=False)
+    assert attention.shape == (3, 2)
+    np.testing.assert_allclose(probabilities, expected["answer"].numpy(), rtol=1e-5, atol=1e-6)
 
 
 def test_overwrite_replaces_the_folder_whole(bundle, tmp_path):
@@ -166,7 +179,7 @@ def test_missing_default_model_says_how_to_rebuild(tmp_path, monkeypatch):
     monkeypatch.setattr(artifacts, "default_model_dir", lambda: tmp_path / "default")
     message = (
         f"the shipped default model is missing ({tmp_path}/default); rebuild it with "
-        "`python scripts/train.py generated --out models/default`"
+        "`python scripts/train.py generated --out models/default --overwrite`"
     )
     with pytest.raises(ChatbotError) as error:
         load_model_dir()

@@ -41,6 +41,17 @@ def bot(model_dir):
     return Chatbot.load(model_dir)
 
 
+@pytest.fixture
+def quick_load(monkeypatch, bot, model_dir):
+    """`Chatbot.load` hands back the loaded tiny bot for its folder: loading takes seconds."""
+    real_load = Chatbot.load.__func__
+
+    def load(cls, path=None, wait=True):
+        return bot if path is not None and Path(path) == model_dir else real_load(cls, path, wait)
+
+    monkeypatch.setattr(Chatbot, "load", classmethod(load))
+
+
 def run_main(capsys, *args):
     """Run the CLI in-process; returns (exit code, stdout, stderr)."""
     try:
@@ -55,7 +66,7 @@ def run_main(capsys, *args):
 # ask ----------------------------------------------------------------------------------------
 
 
-def test_ask_prints_the_answer_and_exits_0(capsys, model_dir, bot):
+def test_ask_prints_the_answer_and_exits_0(capsys, model_dir, bot, quick_load):
     code, out, err = run_main(
         capsys, "ask", "--story", STORY, "--question", QUESTION, "--model", str(model_dir)
     )
@@ -64,7 +75,9 @@ def test_ask_prints_the_answer_and_exits_0(capsys, model_dir, bot):
     assert ANSWER_LINE.match(out.strip())
 
 
-def test_ask_json_lists_every_sentence_highest_weight_first(capsys, model_dir, bot, tmp_path):
+def test_ask_json_lists_every_sentence_highest_weight_first(
+    capsys, model_dir, bot, tmp_path, quick_load
+):
     story_file = tmp_path / "story.txt"
     story_file.write_text(STORY.replace(". ", ".\n"))
     code, out, err = run_main(
@@ -84,7 +97,7 @@ def test_ask_json_lists_every_sentence_highest_weight_first(capsys, model_dir, b
     assert (data["unknown_words"], data["reason"]) == ([], None)
 
 
-def test_ask_exits_3_when_it_cannot_answer(capsys, model_dir):
+def test_ask_exits_3_when_it_cannot_answer(capsys, model_dir, quick_load):
     model = ("--model", str(model_dir))
     code, out, err = run_main(
         capsys, "ask", "--story", STORY, "--question", "Is Zorblax in the bathroom?", *model
@@ -135,7 +148,7 @@ def test_ask_usage_errors_exit_2(capsys, args, message):
     assert message in err.splitlines()[-1]  # click words its own errors
 
 
-def test_ask_other_errors_exit_1(capsys, model_dir, tmp_path):
+def test_ask_other_errors_exit_1(capsys, model_dir, tmp_path, quick_load):
     code, out, err = run_main(
         capsys, "ask", "--story", STORY, "--question", QUESTION, "--model", str(tmp_path / "none")
     )
@@ -187,7 +200,7 @@ def test_chat_batch_mode_transcript(tmp_path, model_dir, bot):
         input=script.encode(),
         capture_output=True,
         env=chatbot_env(tmp_path),
-        timeout=120,
+        timeout=300,
     )
     # The same lines through the same bot in-process give the whole expected transcript.
     out, err = io.StringIO(), io.StringIO()
@@ -262,14 +275,14 @@ class Terminal:
         self.raw += chunk
         return bool(chunk)
 
-    def expect(self, text: str, timeout: float = 60) -> None:
+    def expect(self, text: str, timeout: float = 180) -> None:
         end = time.monotonic() + timeout
         while text not in self.screen[self.mark :]:
             if time.monotonic() > end or not self._read(0.1):
                 raise AssertionError(f"{text!r} did not appear; the screen:\n{self.screen}")
         self.mark = self.screen.index(text, self.mark) + len(text)
 
-    def prompt(self, timeout: float = 60) -> None:
+    def prompt(self, timeout: float = 180) -> None:
         """Wait for the next prompt to be ready for keys.
 
         prompt_toolkit switches bracketed paste on each time a prompt starts reading (after
@@ -288,12 +301,17 @@ class Terminal:
     def type(self, keys: str) -> None:
         os.write(self.fd, keys.encode())
 
-    def finish(self, timeout: float = 30) -> int:
+    def finish(self, timeout: float = 60) -> int:
         code = self.process.wait(timeout)
         while self._read(0.05):
             pass
-        os.close(self.fd)
         return code
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        os.close(self.fd)
 
     def printed_lines(self) -> list[str]:
         """What the program printed, without the prompt's redraws and blank lines."""
@@ -304,6 +322,20 @@ class Terminal:
             if text and not text.startswith(">"):
                 lines.append(text)
         return lines
+
+
+@pytest.fixture
+def spawn(tmp_path):
+    """Start programs on pseudo-terminals; whatever a failing test leaves running is ended."""
+    terminals = []
+
+    def start(argv):
+        terminals.append(Terminal(argv, terminal_env(tmp_path)))
+        return terminals[-1]
+
+    yield start
+    for terminal in terminals:
+        terminal.close()
 
 
 def terminal_env(tmp_path) -> dict:
@@ -320,8 +352,8 @@ run_session(FakeBot())
 """
 
 
-def test_terminal_session_completes_clears_and_leaves(tmp_path):
-    terminal = Terminal([sys.executable, "-c", FAKE_CHAT], terminal_env(tmp_path))
+def test_terminal_session_completes_clears_and_leaves(tmp_path, spawn):
+    terminal = spawn([sys.executable, "-c", FAKE_CHAT])
     terminal.prompt()
     terminal.type("Mary moved to the bathroom.\r")
     terminal.prompt()
@@ -352,12 +384,9 @@ def test_terminal_session_completes_clears_and_leaves(tmp_path):
     ]
 
 
-def test_chat_on_a_terminal_with_a_real_model(tmp_path, model_dir):
+def test_chat_on_a_terminal_with_a_real_model(tmp_path, model_dir, spawn):
     started = time.monotonic()
-    terminal = Terminal(
-        [sys.executable, "-m", "chatbot", "chat", "--model", str(model_dir)],
-        terminal_env(tmp_path),
-    )
+    terminal = spawn([sys.executable, "-m", "chatbot", "chat", "--model", str(model_dir)])
     terminal.prompt()
     prompt_seconds = time.monotonic() - started
     terminal.type("Mary moved to the bathroom. Sandra journeyed to the bedroom.\r")
@@ -365,10 +394,15 @@ def test_chat_on_a_terminal_with_a_real_model(tmp_path, model_dir):
     terminal.type("Is Mary in the bathroom?\r")
     terminal.expect("%)")
     terminal.prompt()
+    terminal.type(":why\r")
+    terminal.expect("resting on")
+    terminal.prompt()
     terminal.type(":quit\r")
     assert terminal.finish() == 0
     printed = terminal.printed_lines()
     assert printed[:2] == BANNER.splitlines()
-    assert len(printed) == 3 and ANSWER_LINE.match(printed[2]), printed
+    assert ANSWER_LINE.match(printed[2]), printed
+    assert printed[3] == f'"Is Mary in the bathroom?": {printed[2]}, resting on'
+    assert (tmp_path / "history").read_text().count("\n+") == 4  # four lines typed
     assert "Traceback" not in terminal.screen and "WARNING" not in terminal.screen
     print(f"prompt after {prompt_seconds:.2f} s")  # shown with -s; the benchmark measures it

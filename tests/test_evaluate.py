@@ -160,11 +160,11 @@ def test_format_report_text():
         "Answers outside the answer set: 1",
         "",
         "Per file:",
-        "  100.0% of      2  a.txt",
-        "    0.0% of      3  b.txt",
+        "  100.0% of       2  a.txt",
+        "    0.0% of       3  b.txt",
         "Per task:",
-        "  100.0% of      2  qa6",
-        "    0.0% of      3  qa10",
+        "  100.0% of       2  qa6",
+        "    0.0% of       3  qa10",
         "",
         "Confusion (rows: expected, columns: got):",
         "           yes  no  maybe  kitchen  (no answer)",
@@ -307,7 +307,6 @@ def ragged_examples(tmp_path, stories):
 def test_predict_in_batches_gives_the_whole_models_outputs(tmp_path):
     from tiny_model import MAX_SENTENCES, build_tiny_model
 
-    from chatbot import evaluate as evaluation
     from chatbot.artifacts import load_model_dir
     from chatbot.features import encode_examples
 
@@ -315,18 +314,23 @@ def test_predict_in_batches_gives_the_whole_models_outputs(tmp_path):
     bundle = load_model_dir(tmp_path / "tiny")
     examples = ragged_examples(tmp_path, [1, 2, 1, 3, 6, 2, 5, 1, 4, 2, 1, 1])
     encoded = encode_examples(examples, bundle.vocabulary, bundle.answers, bundle.config)
-    probabilities, attention = predict_in_batches(bundle, encoded, batch_size=1)
     expected_probabilities, expected_attention = bundle.predict(
         encoded["story"], encoded["question"]
     )
+    widths = []
+    predict = bundle.predict
+    bundle.predict = lambda story, question: (
+        widths.append(story.shape[1]),
+        predict(story, question),
+    )[1]
+    probabilities, attention = predict_in_batches(bundle, encoded, batch_size=1)
     np.testing.assert_allclose(probabilities, expected_probabilities, atol=1e-5)
     np.testing.assert_allclose(attention, expected_attention, atol=1e-5)
-    narrow = evaluation._NARROW[bundle.model]  # the short stories were read from fewer slots
-    assert MAX_SENTENCES == 4 and narrow[2] is not None
+    # the short stories were read from fewer slots
+    assert MAX_SENTENCES == 4 and min(widths) == 2 and max(widths) == 4
 
 
 def test_a_model_that_cannot_read_fewer_slots_is_run_whole(tmp_path):
-    import dataclasses
 
     from chatbot.artifacts import ModelBundle
     from chatbot.config import ModelConfig
@@ -336,12 +340,12 @@ def test_a_model_that_cannot_read_fewer_slots_is_run_whole(tmp_path):
 
     vocabulary = Vocabulary.build([MARY, JOHN, OLD, SANDRA, "Is Mary in the bathroom?"])
     config = ModelConfig(len(vocabulary), 3, 4, 8, 8, 4, 4, architecture="tutorial")
-    # The word-level tutorial network flattens all slots: claimed "relational", it must fail
-    # the check and be run on the whole memory.
-    claimed = dataclasses.replace(config, architecture="relational")
-    bundle = ModelBundle(build_model(config), vocabulary, claimed, ["yes", "no", "maybe"])
+    # The word-level tutorial network flattens all slots: its story input has a fixed width,
+    # so every batch must be run on the whole memory.
+    bundle = ModelBundle(build_model(config), vocabulary, config, ["yes", "no", "maybe"])
+    assert not bundle.flexible_memory
     examples = ragged_examples(tmp_path, [1, 2, 1, 3, 1, 2])
-    encoded = encode_examples(examples, vocabulary, bundle.answers, claimed)
+    encoded = encode_examples(examples, vocabulary, bundle.answers, config)
     probabilities, attention = predict_in_batches(bundle, encoded, batch_size=2)
     expected = bundle.predict(encoded["story"], encoded["question"])
     np.testing.assert_allclose(probabilities, expected[0], atol=1e-6)
@@ -354,6 +358,7 @@ class CountingBundle:
     def __init__(self):
         self.config = ModelConfig(9, 3, 2, 2, 2, architecture="tutorial")
         self.answers = ["yes", "no", "maybe"]
+        self.flexible_memory = False
         self.rows = []
 
     def predict(self, story, question):
@@ -386,3 +391,14 @@ def test_distinct_rows_keep_data_order():
     rows = np.array([[5, 5], [1, 2], [5, 5], [0, 0], [1, 2]])
     first, inverse = _distinct_rows(rows)
     assert first.tolist() == [0, 1, 3] and inverse.tolist() == [0, 1, 0, 2, 1]
+
+
+def test_format_report_groups_thousands():
+    report = build_report(*hand_made(), ANSWERS)
+    report |= {"questions": 20000, "accuracy": 0.5}
+    report["per_file"] = {"big.txt": {"accuracy": 0.5, "questions": 20000}}
+    report["confusion"]["yes"]["yes"] = 12345
+    lines = format_report(report).splitlines()
+    assert lines[0].startswith("Accuracy: 50.0% (10,000 of 20,000 questions);")
+    assert "   50.0% of  20,000  big.txt" in lines
+    assert "  yes      12,345   0      0        0            1" in lines

@@ -4,6 +4,7 @@ Training tests use the seed tutorial's architecture: they test the training mach
 does not depend on the network, and that network traces several times faster than ours.
 """
 
+import hashlib
 import json
 import os
 import signal
@@ -24,12 +25,18 @@ from chatbot.train import count_overlap, split_by_story, train, work_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = {"architecture": "tutorial"}  # see the module docstring
-METADATA_KEYS = [
-    "best_epoch", "chatbot", "data", "date", "epochs", "keras", "overlap", "parameters",
-    "python", "seconds", "tensorflow", "total_seconds", "train_answers", "train_questions",
-    "train_stories", "valid_questions", "valid_stories", "valid_unknown_answers", "validation",
-    "validation_accuracy", "validation_accuracy_per_task",
-]  # fmt: skip
+METADATA_KEYS = {
+    "date": None,
+    "versions": ["chatbot", "keras", "python", "tensorflow"],
+    "model": ["parameters"],
+    "training": [
+        "answers", "best_epoch", "data", "epochs", "questions", "seconds", "stories",
+        "total_seconds",
+    ],
+    "validation": [
+        "accuracy", "data", "overlap", "per_task", "questions", "stories", "unknown_answers",
+    ],
+}  # fmt: skip
 WHERE_STORY = "1 Mary went to the kitchen.\n2 Where is Mary? \tkitchen\t1\n"
 
 
@@ -189,45 +196,48 @@ def test_a_run_writes_a_complete_model_folder(reference):
     assert (out / "training.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     metadata = json.loads((out / "metadata.json").read_text())
     assert metadata == result.metadata
-    assert sorted(metadata) == METADATA_KEYS
-    assert metadata["epochs"] == 3 and len(result.history["val_answer_accuracy"]) == 3
+    assert {key: sorted(value) if isinstance(value, dict) else None
+            for key, value in metadata.items()} == METADATA_KEYS  # fmt: skip
+    assert metadata["versions"]["chatbot"] == chatbot.__version__
+    training_part, validation_part = metadata["training"], metadata["validation"]
+    assert training_part["epochs"] == 3 and len(result.history["val_answer_accuracy"]) == 3
 
     # The data, split and sizes, recomputed independently.
     stories = [s for task in world.TASKS for s in world.generate_stories(task, 12, 0)]
     training, validation = split_by_story(stories, 0.25, 0)
     train_questions = sum(len(story.questions) for story in training)
     valid_questions = sum(len(story.questions) for story in validation)
-    assert (metadata["train_stories"], metadata["valid_stories"]) == (
+    assert (training_part["stories"], validation_part["stories"]) == (
         len(training), len(validation)
     )  # fmt: skip
-    assert (metadata["train_questions"], metadata["valid_questions"]) == (
+    assert (training_part["questions"], validation_part["questions"]) == (
         train_questions, valid_questions
     )  # fmt: skip
     assert train_questions + valid_questions == 60
-    assert metadata["data"] == [
+    assert training_part["data"] == [
         {
             "path": "generated", "tasks": [6, 9, 10, 17, 18], "questions_per_task": 12,
-            "seed": 0, "sha256": metadata["data"][0]["sha256"],
+            "seed": 0, "sha256": training_part["data"][0]["sha256"],
         }
     ]  # fmt: skip
-    assert len(metadata["data"][0]["sha256"]) == 64
-    assert metadata["validation"] == [{"split": 0.25, "by": "story", "seed": 0}]
+    assert len(training_part["data"][0]["sha256"]) == 64
+    assert validation_part["data"] == [{"split": 0.25, "by": "story", "seed": 0}]
     overlap = count_overlap(training, validation)
-    assert metadata["overlap"] == overlap
+    assert validation_part["overlap"] == overlap
     assert lines[0] == (
         f"training on {train_questions} questions ({len(training)} stories), validating on "
         f"{valid_questions} ({len(validation)} stories); overlap: {overlap['stories']} "
         f"identical stories, {overlap['questions']} identical questions"
     )
     assert lines[-1] == (
-        f"saved {out}: validation accuracy {metadata['validation_accuracy']:.2%} after 3 epochs "
-        f"(best epoch {metadata['best_epoch']})"
+        f"saved {out}: validation accuracy {validation_part['accuracy']:.2%} after 3 epochs "
+        f"(best epoch {training_part['best_epoch']})"
     )
 
     # Validation accuracy: the best epoch's, and what the saved folder scores.
     best = max(result.history["val_answer_accuracy"])
-    assert metadata["validation_accuracy"] == pytest.approx(best, abs=1e-6)
-    assert metadata["best_epoch"] == result.history["val_answer_accuracy"].index(best) + 1
+    assert validation_part["accuracy"] == pytest.approx(best, abs=1e-6)
+    assert training_part["best_epoch"] == result.history["val_answer_accuracy"].index(best) + 1
     from chatbot.features import encode_examples
 
     bundle = load_model_dir(out)
@@ -235,9 +245,9 @@ def test_a_run_writes_a_complete_model_folder(reference):
     encoded = encode_examples(examples, bundle.vocabulary, bundle.answers, bundle.config)
     probabilities, _ = bundle.predict(encoded["story"], encoded["question"])
     correct = probabilities.argmax(axis=1) == encoded["answer"]
-    assert metadata["validation_accuracy"] == pytest.approx(correct.mean())
+    assert validation_part["accuracy"] == pytest.approx(correct.mean())
     tasks = np.array([example.task for example in examples])
-    assert metadata["validation_accuracy_per_task"] == {
+    assert validation_part["per_task"] == {
         task: pytest.approx(correct[tasks == task].mean())
         for task in sorted(set(tasks), key=lambda task: (len(task), task))
     }
@@ -252,7 +262,8 @@ def test_a_run_writes_a_complete_model_folder(reference):
 def test_the_same_seed_gives_the_same_validation_accuracy(reference, tmp_path):
     again = tiny_train(tmp_path / "model")
     assert again.history == reference[0].history
-    assert again.metadata["validation_accuracy"] == reference[0].metadata["validation_accuracy"]
+    accuracy = again.metadata["validation"]["accuracy"]
+    assert accuracy == reference[0].metadata["validation"]["accuracy"]
 
 
 @pytest.mark.slow
@@ -323,7 +334,7 @@ def test_a_killed_run_leaves_no_folder_and_resumes(tmp_path):
     assert done >= 1
 
     result = tiny_train(out, resume=True, settings=tiny_settings(epochs=done + 1, patience=10_000))
-    assert result.metadata["epochs"] == done + 1
+    assert result.metadata["training"]["epochs"] == done + 1
     assert load_model_dir(out).config == result.bundle.config
     assert not work_folder(out).exists()
 
@@ -403,3 +414,20 @@ def test_script_is_the_same_command(tmp_path):
     assert (completed.returncode, completed.stdout, completed.stderr) == (
         2, "", "Error: no training data; name bAbI files or folders, or `generated`\n",
     )  # fmt: skip
+
+
+@pytest.mark.slow
+def test_a_valid_file_replaces_the_split(tmp_path):
+    valid = tmp_path / "qa6_yes-no-questions_valid.txt"
+    stories = world.generate_stories(6, 12, seed=5, split="valid")
+    babi.write_stories(stories, valid)
+    result = tiny_train(tmp_path / "model", valid=valid, settings=tiny_settings(epochs=1))
+    validation = result.metadata["validation"]
+    assert validation["data"] == [
+        {"path": str(valid), "sha256": hashlib.sha256(valid.read_bytes()).hexdigest()}
+    ]
+    assert (result.metadata["training"]["questions"], validation["questions"]) == (60, 12)
+    assert list(validation["per_task"]) == ["qa6"]
+    assert validation["overlap"] == count_overlap(
+        [s for task in world.TASKS for s in world.generate_stories(task, 12, 0)], stories
+    )
