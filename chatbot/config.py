@@ -31,6 +31,7 @@ class TrainConfig(_Serializable):
     epochs: int = 40  # upper bound; early stopping usually ends sooner
     batch_size: int = 64
     learning_rate: float = 1e-3
+    optimizer: str = "adam"  # any Keras optimizer name; the seed tutorial used "rmsprop"
     attention_weight: float = 0.5  # loss weight pulling attention onto supporting sentences
     patience: int = 3  # epochs without validation improvement before stopping
     validation_split: float = 0.1  # share of stories held out when no --valid file is given

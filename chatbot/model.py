@@ -63,7 +63,9 @@ class SentenceEncoder(layers.Layer):
         # Most memory slots are padding and bAbI repeats its sentences: encode each distinct
         # row once and gather the results back.
         unique, position = tf.raw_ops.UniqueV2(x=rows, axis=[0])
-        unique_ids, unique_matched = unique[:, :words], unique[:, words:]
+        # (the reshape restores the static word count that UniqueV2 loses)
+        unique_ids = ops.reshape(unique[:, :words], (-1, words))
+        unique_matched = ops.reshape(unique[:, words:], (-1, words))
         mask = ops.not_equal(unique_ids, 0)
         embedded = self.embedding(unique_ids) + self.match(unique_matched)
         encoded = self.lstm(embedded, mask=mask)  # (distinct, hidden)

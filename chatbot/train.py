@@ -453,7 +453,9 @@ def _compile(model, settings: TrainConfig) -> None:
     # from; the answer still flows only through that attention (see model.Reasoner).
     attention_loss = keras.losses.CategoricalCrossentropy() if settings.attention_weight else None
     model.compile(
-        optimizer=keras.optimizers.Adam(settings.learning_rate),
+        optimizer=keras.optimizers.get(
+            {"class_name": settings.optimizer, "config": {"learning_rate": settings.learning_rate}}
+        ),
         loss={"answer": keras.losses.SparseCategoricalCrossentropy(), "attention": attention_loss},
         loss_weights={"answer": 1.0, "attention": settings.attention_weight},
         metrics={"answer": ["accuracy"]},

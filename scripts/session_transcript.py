@@ -20,6 +20,7 @@ LINES = [
     "Is Mary in the bathroom?",
     "Where is Mary?",
     "Is Zorblax in the kitchen?",
+    "Mary went back to the kitchn.",
     "Mary went back to the kitchen.",
     "Is Mary in the kitchen?",
     ":story",
