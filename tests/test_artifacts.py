@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_runner import run
 
 import chatbot  # noqa: F401  (first: it keeps TensorFlow's start-up logs quiet)
 from chatbot import artifacts
@@ -292,19 +293,6 @@ def test_format_metadata(copy):
 
 
 # The `chatbot info` command.
-
-
-def run(capsys, *argv):
-    """Run the CLI as a user would: (exit code, stdout, stderr)."""
-    from chatbot.cli import main
-
-    try:
-        main(list(argv))
-        code = 0
-    except SystemExit as exit:
-        code = exit.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_cli_info_prints_the_metadata(capsys, saved):

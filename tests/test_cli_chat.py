@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 
 import pytest
+from cli_runner import run as run_main
 from tiny_model import build_tiny_model
 
 from chatbot.bot import Chatbot
-from chatbot.cli import main
 from chatbot.repl import BANNER, run_session
 
 TESTS = Path(__file__).resolve().parent
@@ -50,17 +50,6 @@ def quick_load(monkeypatch, bot, model_dir):
         return bot if path is not None and Path(path) == model_dir else real_load(cls, path, wait)
 
     monkeypatch.setattr(Chatbot, "load", classmethod(load))
-
-
-def run_main(capsys, *args):
-    """Run the CLI in-process; returns (exit code, stdout, stderr)."""
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exit:
-        code = exit.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 # ask ----------------------------------------------------------------------------------------

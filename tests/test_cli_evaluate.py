@@ -3,9 +3,8 @@
 import json
 
 import pytest
+from cli_runner import run
 from evaluation_data import ALWAYS_YES, JSON_KEYS, THIRD, build_always_yes_model, write_data
-
-from chatbot.cli import main
 
 
 @pytest.fixture(scope="module")
@@ -19,17 +18,6 @@ def model_dir(tmp_path_factory):
 def data_dir(tmp_path):
     write_data(tmp_path)
     return tmp_path
-
-
-def run(capsys, *argv):
-    """Run the CLI as a user would: (exit code, stdout, stderr)."""
-    try:
-        main(list(argv))
-        code = 0
-    except SystemExit as exit:
-        code = exit.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_cli_prints_the_report_and_writes_json_and_png(capsys, model_dir, data_dir, tmp_path):

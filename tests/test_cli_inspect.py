@@ -5,8 +5,7 @@ import re
 from collections import Counter
 
 import pytest
-
-from chatbot.cli import main
+from cli_runner import run
 
 FOUR_STORIES_SUMMARY = {
     "stories": 4,
@@ -16,17 +15,6 @@ FOUR_STORIES_SUMMARY = {
     "max_story_sentences": 4,
     "max_story_words": 24,
 }
-
-
-def run(capsys, *arguments):
-    """Run the CLI in this process; return (exit code, stdout, stderr)."""
-    try:
-        main(list(arguments))
-        code = 0
-    except SystemExit as exit:
-        code = exit.code
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_text_output(capsys, four_stories):

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_runner import run
 
 import chatbot  # noqa: F401  (first: it keeps TensorFlow's start-up logs quiet)
 from chatbot import babi, world
@@ -340,19 +341,6 @@ def test_a_killed_run_leaves_no_folder_and_resumes(tmp_path):
 
 
 # The `chatbot train` command and scripts/train.py.
-
-
-def run(capsys, *argv):
-    """Run the CLI as a user would: (exit code, stdout, stderr)."""
-    from chatbot.cli import main
-
-    try:
-        main(list(argv))
-        code = 0
-    except SystemExit as exit:
-        code = exit.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_cli_passes_the_options_to_train(capsys, monkeypatch, tmp_path):
