@@ -1,7 +1,8 @@
 """Tests for chatbot.train and `chatbot train`: splits, bad input, resume, kill, determinism.
 
-Training tests use the seed tutorial's architecture: they test the training machinery, which
-does not depend on the network, and that network traces several times faster than ours.
+Most training tests use the seed tutorial's architecture: they test the training machinery,
+which does not depend on the network, and that network traces several times faster than ours.
+One test trains our own network through the same path.
 """
 
 import hashlib
@@ -418,4 +419,39 @@ def test_a_valid_file_replaces_the_split(tmp_path):
     assert list(validation["per_task"]) == ["qa6"]
     assert validation["overlap"] == count_overlap(
         [s for task in world.TASKS for s in world.generate_stories(task, 12, 0)], stories
+    )
+
+
+@pytest.mark.slow
+def test_our_network_trains_saves_and_loads_with_supervised_attention(tmp_path):
+    """The relational network itself through the same path: fit, save, load, same outputs."""
+    from chatbot.features import encode_examples
+
+    settings = tiny_settings(epochs=2)
+    result = train(
+        ["generated"], tmp_path / "ours", settings, verbose=0,
+        model_options={"embedding_dim": 4, "hidden_dim": 8},
+    )  # fmt: skip
+    assert result.bundle.config.architecture == "relational"
+    losses = result.history["attention_loss"]  # the supporting sentences are a training target
+    assert len(losses) == 2 and all(np.isfinite(losses)) and losses[0] > 0
+    bundle = load_model_dir(result.path)
+    stories = [s for task in world.TASKS for s in world.generate_stories(task, 12, 0)]
+    encoded = encode_examples(
+        babi.examples_of(stories), bundle.vocabulary, bundle.answers, bundle.config
+    )
+    probabilities, attention = bundle.predict(encoded["story"], encoded["question"])
+    expected = result.bundle.model(
+        {"story": encoded["story"], "question": encoded["question"]}, training=False
+    )
+    np.testing.assert_allclose(probabilities, expected["answer"].numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(attention, expected["attention"].numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_attention_targets_spread_over_the_supporting_sentences():
+    from chatbot.train import attention_targets
+
+    supporting = np.array([[False, True, True], [False, False, False], [True, False, False]])
+    np.testing.assert_array_equal(
+        attention_targets(supporting), [[0, 0.5, 0.5], [0, 0, 0], [1, 0, 0]]
     )
