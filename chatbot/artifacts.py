@@ -36,7 +36,7 @@ CONFIG_FILE = "config.json"
 METADATA_FILE = "metadata.json"
 PLOT_FILE = "training.png"
 REQUIRED_FILES = (MODEL_FILE, VOCABULARY_FILE, CONFIG_FILE, METADATA_FILE)
-REBUILD_DEFAULT = "python scripts/train.py generated --out models/default --overwrite"
+REBUILD_DEFAULT = "chatbot train generated --out models/default --overwrite"
 
 
 @dataclass
@@ -150,7 +150,7 @@ def _missing_folder_message(folder: Path, is_default: bool) -> str:
 
 
 def _check_folder(folder: Path, is_default: bool = False) -> None:
-    # A clone keeps only a README in models/default until the default model is trained.
+    # An installed package whose build found no model has an empty default_model folder.
     if not folder.is_dir() or (is_default and not (folder / MODEL_FILE).exists()):
         raise ChatbotError(_missing_folder_message(folder, is_default))
     for name in REQUIRED_FILES:

@@ -91,8 +91,8 @@ class Reasoner(layers.Layer):
     Memories get a learned embedding of their age (how many sentences came after them), then
     self-attention blocks across the memories let each sentence look at the others: positions
     and sizes need two facts combined. A final question-to-memory attention picks what the
-    answer is read from; the question reaches the answer only through it, so that distribution
-    is the model's real explanation.
+    answer is read from; the answer sees the story only through it, so that distribution is the
+    model's real explanation.
     """
 
     def __init__(self, max_sentences, hidden_dim, answer_count, blocks=2, heads=4, **kwargs):
@@ -134,8 +134,8 @@ class Reasoner(layers.Layer):
             self.forward_norms,
             strict=True,
         ):
-            # Pre-norm residual blocks over the memories only: the question reaches the answer
-            # solely through the final attention, so that attention is the real explanation.
+            # Pre-norm residual blocks over the memories only: the answer sees the story solely
+            # through the final attention, so that attention is the real explanation.
             normed = norm_a(memories)
             memories = memories + attend(normed, normed, attention_mask=pair_mask)
             memories = memories + forward(norm_f(memories))

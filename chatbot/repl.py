@@ -34,7 +34,7 @@ ANSWER, OUTPUT, NOTICE = "answer", "output", "notice"
 COMMANDS = (":help", ":story", ":why", ":undo", ":reset", ":save", ":load", ":example", ":quit")
 BANNER = (
     f"chatbot {__version__}: tell me a story, then ask yes/no questions about it.\n"
-    "Commands: :help :story :why :undo :reset :save FILE :load FILE [N] :example :quit"
+    "Commands: :help :story :why :undo :reset :save FILE :load FILE [N] :example [TASK] :quit"
 )
 HELP = """\
 Tell me a story, a sentence or a few at a time, and ask yes/no questions about it:
@@ -48,7 +48,7 @@ Commands:
   :reset           start again with an empty story
   :save FILE       save the story as a bAbI file
   :load FILE [N]   load the N-th story of a bAbI file (default the first)
-  :example         a generated story with questions to try
+  :example [TASK]  a generated story (task 6, 9, 10, 17 or 18) with questions to try
   :quit            leave (Ctrl-D too)"""
 EMPTY_LINE = "type a sentence of the story, a yes/no question, or :help"
 EMPTY_STORY = 'the story is empty; tell me one, like "Mary moved to the bathroom."'

@@ -97,7 +97,8 @@ def split_sentences(paragraph: str) -> list[str]:
             ending = piece[len(body) :].strip()
             if "?" in ending:
                 ending = "?"
-            sentences.append(body.strip() + ending)
+            # Tabs and runs of spaces become one space: a story line holds no tab in bAbI.
+            sentences.append(" ".join(body.split()) + ending)
     return sentences
 
 

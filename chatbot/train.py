@@ -160,7 +160,10 @@ def _prepare_data(data, settings: TrainConfig, valid, model_options: dict, repor
     training = _load_data(data, settings)
     _check_answers(training.stories)
     if valid is not None:
-        validation = _Data(babi.read_paths([valid]), [_file_source(Path(valid))])
+        # A folder means its validation files; a file or a glob is read as given.
+        files = babi.expand_paths([valid], "*_valid.txt")
+        stories = [story for file in files for story in babi.read_stories(file)]
+        validation = _Data(stories, [_file_source(file) for file in files])
         if not any(story.questions for story in validation.stories):
             raise ChatbotError(f"validation file {valid} holds no questions")
     else:
@@ -450,7 +453,7 @@ def attention_targets(supporting: np.ndarray) -> np.ndarray:
 def _compile(model, settings: TrainConfig) -> None:
     # bAbI names the sentences each answer rests on. Training the attention towards them (as
     # strongly supervised memory networks do) makes `:why` show the facts the answer is read
-    # from; the answer still flows only through that attention (see model.Reasoner).
+    # from; the answer sees the story only through that attention (see model.Reasoner).
     attention_loss = keras.losses.CategoricalCrossentropy() if settings.attention_weight else None
     model.compile(
         optimizer=keras.optimizers.get(

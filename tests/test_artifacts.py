@@ -180,7 +180,7 @@ def test_missing_default_model_says_how_to_rebuild(tmp_path, monkeypatch):
     monkeypatch.setattr(artifacts, "default_model_dir", lambda: tmp_path / "default")
     message = (
         f"the shipped default model is missing ({tmp_path}/default); rebuild it with "
-        "`python scripts/train.py generated --out models/default --overwrite`"
+        "`chatbot train generated --out models/default --overwrite`"
     )
     with pytest.raises(ChatbotError) as error:
         load_model_dir()

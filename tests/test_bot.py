@@ -210,3 +210,15 @@ def test_the_default_model_answers_the_contract_story():
     story.append("Mary is either in the office or the kitchen.")
     assert bot.answer(story, "Is Mary in the office?").label == "maybe"
     assert bot.answer(story, "Is Zorblax in the kitchen?").unknown_words == ("zorblax",)
+
+
+def test_keras_runs_on_tensorflow_whatever_the_environment_says():
+    import subprocess
+    import sys
+
+    environment = dict(__import__("os").environ, KERAS_BACKEND="jax")
+    printed = subprocess.run(
+        [sys.executable, "-c", "import chatbot, os; print(os.environ['KERAS_BACKEND'])"],
+        env=environment, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert printed.stdout.strip() == "tensorflow"

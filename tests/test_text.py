@@ -55,6 +55,7 @@ def test_typed_and_shouted_questions_encode_alike():
         ("... ?? \n\n  . ", []),
         ("", []),
         ("  Where is Mary ?  ", ["Where is Mary?"]),
+        ("Mary\tmoved to  the\tkitchen.", ["Mary moved to the kitchen."]),
     ],
 )
 def test_split_sentences(paragraph, sentences):

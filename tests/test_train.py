@@ -422,6 +422,16 @@ def test_a_valid_file_replaces_the_split(tmp_path):
     )
 
 
+def test_a_valid_folder_means_its_valid_files(tmp_path):
+    folder = tmp_path / "generated"
+    world.generate_files(folder, questions=20, seed=5, tasks=(6, 9))  # 2 questions per valid file
+    result = tiny_train(tmp_path / "model", valid=folder, settings=tiny_settings(epochs=1))
+    validation = result.metadata["validation"]
+    names = [Path(source["path"]).name for source in validation["data"]]
+    assert names == ["qa6_yes-no-questions_valid.txt", "qa9_simple-negation_valid.txt"]
+    assert validation["questions"] == 4
+
+
 @pytest.mark.slow
 def test_our_network_trains_saves_and_loads_with_supervised_attention(tmp_path):
     """The relational network itself through the same path: fit, save, load, same outputs."""
