@@ -91,8 +91,14 @@ class ModelBundle:
                 np.zeros((0, len(self.answers)), np.float32),
                 np.zeros((0, story.shape[1]), np.float32),
             )
-        probabilities, attention = self._inference()(story, question)
-        return probabilities.numpy(), attention.numpy()
+        # The memory is right-aligned, so slots empty in every row come first. A model with a
+        # flexible memory answers alike without them, and sooner: run only the filled ones.
+        empty = 0
+        if self.flexible_memory:
+            filled = story.any(axis=(0, 2))  # (slots,)
+            empty = int(filled.argmax()) if filled.any() else story.shape[1] - 1
+        probabilities, attention = self._inference()(story[:, empty:], question)
+        return probabilities.numpy(), np.pad(attention.numpy(), ((0, 0), (empty, 0)))
 
     @property
     def flexible_memory(self) -> bool:

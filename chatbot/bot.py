@@ -230,10 +230,7 @@ class Chatbot:
             return cannot(next(filter(None, map(self.too_long, remembered))))
         if not remembered:
             return cannot('the story is empty; tell me one first, like "Mary went to the kitchen."')
-        story_ids = encoded.ids[None]
-        if self.bundle.flexible_memory:  # a narrower memory answers alike, and sooner
-            story_ids = story_ids[:, -max(2, len(remembered)) :]
-        probabilities, attention = self.bundle.predict(story_ids, question_ids[None])
+        probabilities, attention = self.bundle.predict(encoded.ids[None], question_ids[None])
         probabilities = np.asarray(probabilities)[0]  # (answers,)
         attention = np.asarray(attention)[0]  # (slots,)
         best = int(probabilities.argmax())

@@ -81,36 +81,27 @@ def predict_in_batches(bundle, encoded: dict, batch_size: int = BATCH_SIZE):
     Two savings that give the model's own outputs:
     - Equal inputs give equal outputs, so each distinct (story, question) pair is run once: bAbI
       repeats them (the real qa17 file holds 5,812 distinct pairs among 10,000 questions).
-    - Most stories fill few of the memory slots. Where the model takes a narrower memory
-      (`bundle.flexible_memory`), questions sorted by story length go in batches only as wide
-      as their longest story; the reasoning over the memory costs in proportion to its width.
+    - Questions go in batches sorted by story length, so that each batch's memory is only as
+      wide as its longest story (`ModelBundle.predict` skips the slots empty in every row).
 
     Returns:
         (probabilities (N, answers), attention (N, max_sentences)) as numpy arrays.
     """
     story, question = encoded["story"], encoded["question"]
-    count, slots = len(story), bundle.config.max_sentences
+    count = len(story)
     if count == 0:
         return bundle.predict(story, question)
     first, inverse = _distinct_rows(np.concatenate([story.reshape(count, -1), question], axis=1))
     story, question = story[first], question[first]
-    # Right-aligned memory: a story fills the slots from its oldest sentence to the last slot.
+    # Right-aligned memory: a story fills the slots from its oldest sentence to the last one.
     filled = story.any(axis=2)  # (distinct, slots)
-    needed = np.where(filled.any(axis=1), slots - filled.argmax(axis=1), slots)
-    narrowing = bundle.flexible_memory
-    order = np.argsort(needed, kind="stable") if narrowing else np.arange(len(first))
+    lengths = np.where(filled.any(axis=1), filled.shape[1] - filled.argmax(axis=1), 0)
+    order = np.argsort(lengths, kind="stable")
     probabilities = np.zeros((len(first), len(bundle.answers)), dtype=np.float32)
-    attention = np.zeros((len(first), slots), dtype=np.float32)
+    attention = np.zeros((len(first), story.shape[1]), dtype=np.float32)
     for start in range(0, len(first), batch_size):
         batch = order[start : start + batch_size]
-        # Never below 2 slots: attention over a single slot is no choice.
-        width = max(2, int(needed[batch].max())) if narrowing else slots
-        width = min(width, slots)
-        batch_probabilities, batch_attention = bundle.predict(
-            story[batch, slots - width :], question[batch]
-        )
-        probabilities[batch] = batch_probabilities
-        attention[batch, slots - width :] = batch_attention
+        probabilities[batch], attention[batch] = bundle.predict(story[batch], question[batch])
     return probabilities[inverse], attention[inverse]
 
 
@@ -153,7 +144,7 @@ def build_report(examples, encoded, probabilities, attention, answers, mistakes:
         supporting sentence in memory), `support_questions`, `unknown_word_questions`,
         `truncated_stories`, `unknown_answers`, `mistake_count` and `mistakes` (a list of
         {"story", "question", "expected", "got", "confidence", "support", "supporting",
-        "attention", "source", "task"}).
+        "supporting_indices", "attention", "source", "task"}).
     """
     count = len(examples)
     if count == 0:
@@ -246,6 +237,8 @@ def _mistake(example, got, confidence, attention, supporting) -> dict:
         "confidence": float(confidence),
         "support": support,
         "supporting": [story[j] for j in example.supporting if 0 <= j < len(story)],
+        # by position: bAbI repeats sentences word for word, and only the listed one supports
+        "supporting_indices": sorted(j for j in example.supporting if 0 <= j < len(story)),
         "attention": weights,
         "source": example.source,
         "task": example.task,
@@ -345,7 +338,7 @@ def _mistake_lines(number: int, mistake: dict) -> list[str]:
         zip(mistake["story"], mistake["attention"], strict=True)
     ):
         shown = "   -" if index < dropped else f"{weight:.2f}"
-        marker = "*" if sentence in mistake["supporting"] else " "
+        marker = "*" if index in mistake["supporting_indices"] else " "
         lines.append(f"  {index + 1:>3}  {shown} {marker} {sentence}")
     return lines
 
@@ -410,8 +403,8 @@ def _plot_attention(axis, mistake: dict) -> None:
     weights = np.array(mistake["attention"])[:, None]  # (sentences, 1)
     axis.imshow(weights, cmap="Oranges", vmin=0, vmax=1, aspect="auto")
     labels = [
-        ("* " if sentence in mistake["supporting"] else "") + _shorten(sentence)
-        for sentence in mistake["story"]
+        ("* " if index in mistake["supporting_indices"] else "") + _shorten(sentence)
+        for index, sentence in enumerate(mistake["story"])
     ]
     axis.set_yticks(range(len(labels)), labels, fontsize=8)
     axis.set_xticks([])

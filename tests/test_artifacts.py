@@ -115,15 +115,17 @@ def test_predict_rejects_wrong_shapes(bundle, story_shape, question_shape, messa
         bundle.predict(np.zeros(story_shape), np.zeros(question_shape))
 
 
-def test_predict_a_narrower_memory_where_the_model_allows(bundle):
-    if not bundle.flexible_memory:
-        pytest.skip("this model's memory has a fixed width")
+def test_predict_skips_the_slots_empty_in_every_row_with_the_same_outputs(bundle):
+    assert bundle.flexible_memory
     story, question = random_inputs(bundle.config, 3, seed=2)
-    narrow = story[:, -2:]  # the two newest slots
-    probabilities, attention = bundle.predict(narrow, question)
-    expected = bundle.model({"story": narrow, "question": question}, training=False)
-    assert attention.shape == (3, 2)
+    story[:, :-2] = 0  # stories of two sentences: the older slots are empty in every row
+    compiled, widths = bundle._inference(), []
+    bundle._inference = lambda: lambda s, q: (widths.append(s.shape[1]), compiled(s, q))[1]
+    probabilities, attention = bundle.predict(story, question)
+    expected = bundle.model({"story": story, "question": question}, training=False)
+    assert widths == [2] and attention.shape == story.shape[:2]
     np.testing.assert_allclose(probabilities, expected["answer"].numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(attention, expected["attention"].numpy(), rtol=1e-5, atol=1e-6)
 
 
 def test_overwrite_replaces_the_folder_whole(bundle, tmp_path):
