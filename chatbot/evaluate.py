@@ -20,15 +20,12 @@ How odd questions count, so that no question is ever left out of the total:
 
 import io
 import json
-import os
-import secrets
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 
 from chatbot.errors import ChatbotError
-from chatbot.text import write_text_atomic
+from chatbot.text import write_bytes_atomic, write_text_atomic
 
 NO_ANSWER = "(no answer)"  # what the bot "got" on a question with unknown words
 TEST_FILES = "*_test.txt"  # the files a folder stands for
@@ -375,7 +372,7 @@ def save_plot(report: dict, path, mistakes: int = 3) -> None:
     for axis, mistake in zip(axes[1:, 0], shown, strict=True):
         _plot_attention(axis, mistake)
     try:
-        _write_bytes_atomic(path, _png_bytes(figure))
+        write_bytes_atomic(path, _png_bytes(figure))
     finally:
         pyplot.close(figure)
 
@@ -428,17 +425,3 @@ def _png_bytes(figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=100)
     return buffer.getvalue()
-
-
-def _write_bytes_atomic(path, data: bytes) -> None:
-    """Write `data` through a temporary file beside `path` and os.replace (as write_text_atomic)."""
-    path = Path(path)
-    temporary = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    except BaseException as error:
-        temporary.unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise ChatbotError(f"cannot write {path}: {error.strerror or error}") from None
-        raise

@@ -238,7 +238,12 @@ class Vocabulary:
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same folder and os.replace.
+    """Write `text` as UTF-8 to `path` atomically (see `write_bytes_atomic`)."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file in the same folder and os.replace.
 
     Readers see either the old file or the whole new one, never half of it.
     """
@@ -250,8 +255,8 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> None:
     except OSError as error:
         raise ChatbotError(f"cannot write {path}: {error.strerror}") from None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
-            file.write(text)
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
         os.replace(temporary, path)
     except BaseException as error:
         Path(temporary).unlink(missing_ok=True)

@@ -35,7 +35,7 @@ import numpy as np
 from chatbot import __version__, babi, world
 from chatbot.config import ModelConfig, TrainConfig
 from chatbot.errors import ChatbotError, UsageError
-from chatbot.text import Vocabulary, tokenize, write_text_atomic
+from chatbot.text import Vocabulary, tokenize, write_bytes_atomic, write_text_atomic
 
 GENERATED = "generated"  # the DATA word for the built-in stories
 STATE_FILE = "state.json"
@@ -591,10 +591,9 @@ def _random_states(model) -> list:
 
 
 def _save_npz(path: Path, arrays: list) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    with open(temporary, "wb") as file:
-        np.savez(file, *arrays)
-    os.replace(temporary, path)
+    buffer = io.BytesIO()
+    np.savez(buffer, *arrays)
+    write_bytes_atomic(path, buffer.getvalue())
 
 
 def _load_npz(path: Path) -> list:
