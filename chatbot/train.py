@@ -679,16 +679,10 @@ class _SaveProgress(keras.callbacks.Callback):
 
 def _accuracy(bundle, arrays: dict, examples) -> tuple[float, dict[str, float]]:
     """Validation accuracy with the final weights, overall and per task."""
-    predicted = np.concatenate(
-        [
-            bundle.predict(
-                arrays["story"][start : start + PREDICT_BATCH],
-                arrays["question"][start : start + PREDICT_BATCH],
-            )[0].argmax(axis=1)
-            for start in range(0, len(arrays["answer"]), PREDICT_BATCH)
-        ]
-    )
-    correct = predicted == arrays["answer"]
+    from chatbot.evaluate import predict_in_batches
+
+    probabilities, _ = predict_in_batches(bundle, arrays, PREDICT_BATCH)
+    correct = probabilities.argmax(axis=1) == arrays["answer"]
     tasks = np.array([example.task or "unknown" for example in examples])
     names = sorted(set(tasks.tolist()), key=lambda task: (len(task), task))  # qa6 before qa10
     per_task = {task: float(correct[tasks == task].mean()) for task in names}
