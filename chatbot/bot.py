@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chatbot.errors import ChatbotError
-from chatbot.text import split_sentences, tokenize
+from chatbot.text import shorten, split_sentences, tokenize
 
 # Words that open a yes/no question ("Is Mary in the kitchen?", "Does the box fit ...?").
 AUXILIARIES = frozenset(
@@ -170,7 +170,7 @@ class Chatbot:
         if count <= self.config.max_words:
             return None
         return (
-            f'"{_shorten(sentence)}" has {count} words and I read at most '
+            f'"{shorten(sentence, 40)}" has {count} words and I read at most '
             f"{self.config.max_words} per sentence; split it into shorter sentences"
         )
 
@@ -246,10 +246,6 @@ class Chatbot:
             reason=None,
             truncated=truncated,
         )
-
-
-def _shorten(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _load_quietly(model_dir):

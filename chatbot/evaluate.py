@@ -25,7 +25,7 @@ from collections import Counter
 import numpy as np
 
 from chatbot.errors import ChatbotError
-from chatbot.text import write_bytes_atomic, write_text_atomic
+from chatbot.text import shorten, write_bytes_atomic, write_text_atomic
 
 NO_ANSWER = "(no answer)"  # what the bot "got" on a question with unknown words
 TEST_FILES = "*_test.txt"  # the files a folder stands for
@@ -400,7 +400,7 @@ def _plot_attention(axis, mistake: dict) -> None:
     weights = np.array(mistake["attention"])[:, None]  # (sentences, 1)
     axis.imshow(weights, cmap="Oranges", vmin=0, vmax=1, aspect="auto")
     labels = [
-        ("* " if index in mistake["supporting_indices"] else "") + _shorten(sentence)
+        ("* " if index in mistake["supporting_indices"] else "") + shorten(sentence, 50, "…")
         for index, sentence in enumerate(mistake["story"])
     ]
     axis.set_yticks(range(len(labels)), labels, fontsize=8)
@@ -415,10 +415,6 @@ def _plot_attention(axis, mistake: dict) -> None:
         " * = supporting sentence",
         fontsize=9,
     )
-
-
-def _shorten(text: str, limit: int = 50) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _png_bytes(figure) -> bytes:

@@ -174,6 +174,18 @@ def _inputs(config: ModelConfig, flexible_memory: bool):
     return story, question
 
 
+def _model(story, question, answer, attention, name: str) -> keras.Model:
+    """The functional model with the named inputs and outputs every architecture shares."""
+    return keras.Model(
+        {"story": story, "question": question},
+        {
+            "answer": NamedOutput(name="answer")(answer),
+            "attention": NamedOutput(name="attention")(attention),
+        },
+        name=name,
+    )
+
+
 def build_model(config: ModelConfig) -> keras.Model:
     """Builds the network that `config.architecture` names.
 
@@ -207,14 +219,7 @@ def build_model(config: ModelConfig) -> keras.Model:
     answer, attention = Reasoner(
         config.max_sentences, config.hidden_dim, config.answer_count, name="reasoner"
     )(memories, memory_mask, question_encoder(question))
-    return keras.Model(
-        {"story": story, "question": question},
-        {
-            "answer": NamedOutput(name="answer")(answer),
-            "attention": NamedOutput(name="attention")(attention),
-        },
-        name="memory_network",
-    )
+    return _model(story, question, answer, attention, "memory_network")
 
 
 @keras.saving.register_keras_serializable(package="chatbot")
@@ -278,11 +283,4 @@ def _build_tutorial(config: ModelConfig) -> keras.Model:
         config.answer_count,
         name="tutorial_memory",
     )(story, question)
-    return keras.Model(
-        {"story": story, "question": question},
-        {
-            "answer": NamedOutput(name="answer")(answer),
-            "attention": NamedOutput(name="attention")(attention),
-        },
-        name="tutorial_memory_network",
-    )
+    return _model(story, question, answer, attention, "tutorial_memory_network")

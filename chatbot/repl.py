@@ -21,7 +21,7 @@ from pathlib import Path
 from chatbot import __version__
 from chatbot.bot import is_question
 from chatbot.errors import ChatbotError
-from chatbot.text import split_sentences
+from chatbot.text import shorten, split_sentences
 
 MAX_LINE = 2000  # characters; a longer line is refused rather than cut somewhere arbitrary
 BAR_WIDTH = 20  # characters of a full attention bar in :why
@@ -89,10 +89,6 @@ def _odd_characters(text: str) -> bool:
         or character == "\ufffd"
         for character in text
     )
-
-
-def _shorten(text: str, limit: int = 30) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class Session:
@@ -164,9 +160,7 @@ class Session:
         dropped = self.story[max(length_before - memory, 0) : max(len(self.story) - memory, 0)]
         if not dropped:
             return []
-        what = (
-            f'"{_shorten(dropped[0], 40)}"' if len(dropped) == 1 else f"the oldest {len(dropped)}"
-        )
+        what = f'"{shorten(dropped[0], 40)}"' if len(dropped) == 1 else f"the oldest {len(dropped)}"
         return _notice(
             f"my memory holds {memory} sentences, so {what} dropped out of it "
             "(:story shows the whole story)"
@@ -199,7 +193,7 @@ class Session:
         }
         handler = handlers.get(name)
         if handler is None:
-            return _notice(f'unknown command "{_shorten(name)}"; :help lists them')
+            return _notice(f'unknown command "{shorten(name, 30)}"; :help lists them')
         try:
             return handler(argument)
         except ChatbotError as error:

@@ -237,6 +237,11 @@ class Vocabulary:
             raise ChatbotError(f"{path}: {error}") from None
 
 
+def shorten(text: str, limit: int, ellipsis: str = "...") -> str:
+    """`text` cut to at most `limit` characters, ending in `ellipsis` where it was cut."""
+    return text if len(text) <= limit else text[: limit - len(ellipsis)] + ellipsis
+
+
 def write_text_atomic(path: str | os.PathLike, text: str) -> None:
     """Write `text` as UTF-8 to `path` atomically (see `write_bytes_atomic`)."""
     write_bytes_atomic(path, text.encode("utf-8"))

@@ -233,3 +233,11 @@ def test_tokenize_reports_a_tokenizer_timeout_as_a_one_line_error(monkeypatch):
     assert str(error.value) == (
         "text of 5,000 characters is too long to read; give shorter sentences"
     )
+
+
+def test_shorten_cuts_long_text_to_the_limit_with_an_ellipsis():
+    from chatbot.text import shorten
+
+    assert shorten("Mary moved.", 11) == "Mary moved."
+    assert shorten("Mary moved to the bathroom.", 10) == "Mary mo..."
+    assert shorten("Mary moved to the bathroom.", 10, "…") == "Mary move…"
