@@ -22,7 +22,22 @@ def cli():
 
 
 def main(argv=None):
-    """Run the CLI, turning library errors into one-line messages and exit codes."""
+    """Run the CLI, turning library errors into one-line messages and exit codes.
+
+    Args:
+        argv: the arguments; None means this process's own (run as the `chatbot` program),
+            where native libraries' log lines are also kept off stderr (see `native_log`).
+    """
+    if argv is not None:
+        _run(argv)
+        return
+    from chatbot.native_log import filter_native_log
+
+    with filter_native_log():
+        _run(argv)
+
+
+def _run(argv):
     try:
         cli.main(args=argv, prog_name="chatbot", standalone_mode=False)
     except click.exceptions.Abort:
