@@ -63,7 +63,7 @@ def _run(argv):
 
 
 # Commands are added below, one block each, in the order a user meets them:
-# inspect, generate, train, info, evaluate, ask, chat.
+# inspect, generate, convert, train, info, evaluate, ask, chat.
 
 
 @cli.command()
@@ -113,6 +113,23 @@ def generate(out_dir, questions, seed, tasks):
     from chatbot import world
 
     for path in world.generate_files(out_dir, questions, seed, world.parse_tasks(tasks)):
+        click.echo(str(path))
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--out", "out_dir", required=True, metavar="DIR", help="Folder to write into.")
+@click.option("--seed", type=int, default=0, show_default=True, help='Seed for the "no" forms.')
+def convert(files, out_dir, seed):
+    """Write real bAbI FILES as yes/no questions into DIR, under the same names.
+
+    Each question becomes its yes form and one "no" form of ../shared/YESNO_FORMS.md; tasks 6,
+    9, 10, 17 and 18 keep theirs. Story lines stay as they are, ids are renumbered. A folder
+    means its .txt files. The same seed gives the same files. Prints each path written.
+    """
+    from chatbot.convert import convert_files
+
+    for path in convert_files(files, out_dir, seed):
         click.echo(str(path))
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from chatbot.babi import Question, Sentence, Story, read_stories, write_stories
+from chatbot.babi import Question, Sentence, Story, expand_paths, read_stories, write_stories
 from chatbot.errors import ChatbotError
 from chatbot.reader import OPPOSITE, WORDS, Reader, plural, singular
 from chatbot.yesno import answer_from
@@ -98,7 +98,7 @@ def _who_received(m, answer):
 
 def _how_many(m, answer):
     if answer not in COUNT_FORMS:
-        raise ValueError(f"a count of none, one, two or three. Received: {answer!r}")
+        raise ValueError(f"cannot convert the count {answer!r}: expected none, one, two or three")
     return Form(COUNT_FORMS[answer], lambda count: f"Is {_name(m)} carrying {count}?", "counts")
 
 
@@ -121,7 +121,7 @@ def _colour(m, answer):
 def _path(m, answer):
     steps = answer.split(",")
     if len(steps) != 2 or not all(step in _SHORT_DIRECTIONS for step in steps):
-        raise ValueError(f"two directions such as 's,e'. Received: {answer!r}")
+        raise ValueError(f"cannot convert the path {answer!r}: expected two steps such as 's,e'")
 
     def build(pair: str) -> str:
         first, second = pair.split(",")
@@ -174,14 +174,14 @@ def form_of(question: str, answer: str) -> Form:
     """The yes/no `Form` of one bAbI question and its answer.
 
     Raises:
-        ValueError: a question or answer of no bAbI task's kind.
+        ValueError: a question or answer of no bAbI task's kind (the message says which).
     """
     text = question.strip()
     for pattern, make in QUESTIONS:
         match = pattern.match(text)
         if match:
             return make(match, answer)
-    raise ValueError(f"a question of bAbI's twenty tasks. Received: {question!r}")
+    raise ValueError(f"cannot convert {question!r}: expected a question of bAbI's twenty tasks")
 
 
 def alternatives(words: str, known: dict[str, set[str]]) -> list[str]:
@@ -222,11 +222,20 @@ def file_words(stories: Iterable[Story]) -> dict[str, set[str]]:
     words: dict[str, set[str]] = {}
     for story in stories:
         reader = Reader()
-        for sentence in story.sentences:
-            reader.read(sentence.text)
+        for offset, line in enumerate(story.lines):
+            if isinstance(line, Sentence):
+                try:
+                    reader.read(line.text)
+                except ChatbotError as error:
+                    raise ChatbotError(f"{_where(story, offset)}: {error}") from None
         for kind, found in reader.words.items():
             words.setdefault(kind, set()).update(found)
     return words
+
+
+def _where(story: Story, offset: int) -> str:
+    """The file and line of a story's line (real files have no blank lines inside a story)."""
+    return f"{story.source or '?'}, line {story.line + offset}"
 
 
 def convert_story(story: Story, rng: random.Random, words: dict[str, set[str]], check=None):
@@ -237,7 +246,6 @@ def convert_story(story: Story, rng: random.Random, words: dict[str, set[str]], 
     """
     reader, lines, new_id = Reader(), [], {}
     for offset, line in enumerate(story.lines):
-        where = f"{story.source or '?'}, line {story.line + offset}"
         try:
             if isinstance(line, Sentence):
                 reader.read(line.text)
@@ -248,7 +256,7 @@ def convert_story(story: Story, rng: random.Random, words: dict[str, set[str]], 
             if check is not None:
                 check(reader, line, forms)
         except (ChatbotError, ValueError) as error:
-            raise ChatbotError(f"{where}: {error}") from None
+            raise ChatbotError(f"{_where(story, offset)}: {error}") from None
         supporting = tuple(new_id[old] for old in line.supporting)
         for text, answer in forms:
             lines.append(Question(len(lines) + 1, text, answer, supporting))
@@ -261,10 +269,7 @@ def convert_file(path: str | os.PathLike, seed: int = 0, check=None) -> list[Sto
     `check` is passed on to `convert_story`.
     """
     stories = read_stories(path)
-    try:
-        words = file_words(stories)
-    except ChatbotError as error:
-        raise ChatbotError(f"{path}: {error}") from None
+    words = file_words(stories)
     rng = random.Random(f"{seed}:{Path(path).name}")
     return [convert_story(story, rng, words, check) for story in stories]
 
@@ -281,9 +286,10 @@ def convert_files(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike
         ChatbotError: no files, two files of one name, a file that would overwrite its own
             input, an `out_dir` that is a file, or a file that is not bAbI text.
     """
-    paths, out = [Path(path) for path in paths], Path(out_dir)
+    paths = list(paths)
     if not paths:
         raise ChatbotError("no bAbI files given; name the files to convert")
+    paths, out = expand_paths(paths, "*.txt"), Path(out_dir)
     if out.exists() and not out.is_dir():
         raise ChatbotError(f"--out {out} is a file; give a folder to write the files into")
     targets = [out / path.name for path in paths]

@@ -11,6 +11,7 @@ answers questions from this state.
 A sentence it cannot read raises `ChatbotError` naming it.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -124,23 +125,14 @@ class Reader:
         Raises:
             ChatbotError: a sentence of a kind bAbI does not write.
         """
-        text = sentence.strip().rstrip(".")
-        clock, text = _time_of(text)
-        text = _PRONOUN.sub(lambda match: match.group(1).lower() + " ", _CONNECTIVE.sub("", text))
+        action, fields, clock = parse(sentence)
+        fields = dict(fields)
         if clock is not None:
             self.clock = max(self.clock, clock)
-        for action, pattern in SENTENCES:
-            match = pattern.match(text)
-            if match:
-                fields = match.groupdict()
-                if "who" in fields:
-                    fields["who"] = self._resolve(fields["who"], sentence)
-                getattr(self, "_" + action)(clock=self.clock if clock is None else clock, **fields)
-                self.count += 1
-                return
-        raise ChatbotError(
-            f"cannot read the sentence {sentence!r}; expected a sentence of bAbI's twenty tasks"
-        )
+        if "who" in fields:
+            fields["who"] = self._resolve(fields["who"], sentence)
+        getattr(self, "_" + action)(clock=self.clock if clock is None else clock, **fields)
+        self.count += 1
 
     def person(self, name: str) -> Person:
         """The person called `name` (a new one if the story has not named them)."""
@@ -155,13 +147,6 @@ class Reader:
             self.things[name] = Thing()
             self.words["objects"].add(name)
         return self.things[name]
-
-    def place_of_thing(self, name: str) -> str | None:
-        """Where an object is now: with its carrier, else where it was left."""
-        thing = self.things.get(name)
-        if thing is None:
-            return None
-        return self.person(thing.holder).place if thing.holder else thing.place
 
     def _resolve(self, who: str, sentence: str) -> tuple[str, ...]:
         if who in ("he", "she", "they"):
@@ -208,7 +193,7 @@ class Reader:
         person, item = self.person(who[0]), self.thing(thing)
         if thing in person.carrying:
             person.carrying.remove(thing)
-        item.place = self.place_of_thing(thing) or person.place
+        item.place = person.place  # None: left where the story has not said
         item.holder = None
         self._record(item, item.place)
 
@@ -319,6 +304,28 @@ class Reader:
                     found.add(larger)
                     frontier.append(larger)
         return a in found
+
+
+@functools.lru_cache(maxsize=1 << 16)  # stories repeat their sentences; replays reread them
+def parse(sentence: str) -> tuple[str, tuple[tuple[str, str], ...], int | None]:
+    """What one sentence says, before pronouns are resolved.
+
+    Returns:
+        (action, fields, clock): the `SENTENCES` action ("move", "take", ...), its named parts
+        as (name, text) pairs, and the time of day it gives (a `CLOCK` value) or None.
+
+    Raises:
+        ChatbotError: a sentence of a kind bAbI does not write.
+    """
+    clock, text = _time_of(sentence.strip().rstrip("."))
+    text = _PRONOUN.sub(lambda match: match.group(1).lower() + " ", _CONNECTIVE.sub("", text))
+    for action, pattern in SENTENCES:
+        match = pattern.match(text)
+        if match:
+            return action, tuple(match.groupdict().items()), clock
+    raise ChatbotError(
+        f"cannot read the sentence {sentence!r}; expected a sentence of bAbI's twenty tasks"
+    )
 
 
 def _time_of(text: str) -> tuple[int | None, str]:

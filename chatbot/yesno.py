@@ -108,7 +108,11 @@ def _person_in(reader, who, place, negated):
 
 
 def _thing_in(reader, thing, place, negated):
-    return _negate(_yes(reader.place_of_thing(thing) == place), negated)
+    item = reader.things.get(thing)
+    if item is not None and item.holder:  # where its carrier is, as far as the story says
+        return _person_in(reader, item.holder, place, negated)
+    label = "maybe" if item is None or item.place is None else _yes(item.place == place)
+    return _negate(label, negated)
 
 
 def _was_before(places: list[str], place: str, last: str) -> str:
