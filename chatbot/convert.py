@@ -35,6 +35,9 @@ class Form:
     words: str  # what kind of word the part is: a key of `Reader.words`, or "counts"
     fixed: tuple[str, ...] = ()  # words the question already uses, never an alternative
     extra: tuple[str, ...] = ()  # other "no" candidates (task 4's link the wrong way round)
+    # Task 4: alternatives must have a stated link with this place; one the story never
+    # relates to it could lie in any direction, so asking it would not be plainly false.
+    linked_to: str = ""
     first: str = ""  # the first question when it is not build(value) (task 8's "nothing")
     answer: str = "yes"  # the first question's answer
 
@@ -64,13 +67,13 @@ def _before_person(m, answer):
 def _what_is_direction_of(m, answer):
     build = lambda q: f"Is the {q} {m['d']} of the {m['p']}?"  # noqa: E731
     wrong_way = f"Is the {m['p']} {m['d']} of the {answer}?"
-    return Form(answer, build, "places", fixed=(m["p"],), extra=(wrong_way,))
+    return Form(answer, build, "places", fixed=(m["p"],), extra=(wrong_way,), linked_to=m["p"])
 
 
 def _what_is_place_direction_of(m, answer):
     build = lambda q: f"Is the {m['p']} {m['d']} of the {q}?"  # noqa: E731
     wrong_way = f"Is the {answer} {m['d']} of the {m['p']}?"
-    return Form(answer, build, "places", fixed=(m["p"],), extra=(wrong_way,))
+    return Form(answer, build, "places", fixed=(m["p"],), extra=(wrong_way,), linked_to=m["p"])
 
 
 def _gave_what(m, answer):
@@ -206,10 +209,12 @@ def yes_no_questions(reader: Reader, question: Question, rng: random.Random, fil
     first = form.first or form.build(form.value)
     for known in (reader.words, file_words):
         unwanted = {form.value, *form.fixed}
-        candidates = [form.build(v) for v in alternatives(form.words, known) if v not in unwanted]
+        values = [value for value in alternatives(form.words, known) if value not in unwanted]
+        if form.linked_to:
+            values = [value for value in values if value in reader.neighbours(form.linked_to)]
         candidates = [
             text
-            for text in sorted(set(candidates + list(form.extra)))
+            for text in sorted(set(map(form.build, values)) | set(form.extra))
             if text != first and answer_from(reader, text) == "no"
         ]
         if candidates:

@@ -274,6 +274,10 @@ class Reader:
                     frontier.append(there)
         return found
 
+    def neighbours(self, place: str) -> set[str]:
+        """The places a stated link joins to `place`, in any direction."""
+        return {there for places in self.links.get(place, {}).values() for there in places}
+
     def walk(self, start: str, *directions: str) -> set[str]:
         """Where walking `directions` one link each from `start` can lead."""
         here = {start}
