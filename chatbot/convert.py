@@ -21,8 +21,12 @@ from chatbot.reader import OPPOSITE, WORDS, Reader, plural, singular
 from chatbot.yesno import answer_from
 
 YES_NO = ("yes", "no", "maybe")
-COUNT_FORMS = {"none": "no objects", "one": "one object", "two": "two objects"}
-COUNT_FORMS["three"] = "three objects"
+COUNT_FORMS = {  # bAbI's task 7 answer -> the count in the yes/no form
+    "none": "no objects",
+    "one": "one object",
+    "two": "two objects",
+    "three": "three objects",
+}
 _SHORT_DIRECTIONS = {direction[0]: direction for direction in OPPOSITE}
 
 
@@ -32,7 +36,7 @@ class Form:
 
     value: str  # the changeable part as bAbI's answer fills it
     build: Callable[[str], str]  # the question with that part set to a value
-    words: str  # what kind of word the part is: a key of `Reader.words`, or "counts"
+    words: str  # its kind of word: a key of `Reader.words`, "counts" or "direction pairs"
     fixed: tuple[str, ...] = ()  # words the question already uses, never an alternative
     extra: tuple[str, ...] = ()  # other "no" candidates (task 4's link the wrong way round)
     # Task 4: alternatives must have a stated link with this place; one the story never

@@ -143,6 +143,7 @@ class Reader:
         return self.people[name]
 
     def thing(self, name: str) -> Thing:
+        """The object called `name` (a new one if the story has not named it)."""
         if name not in self.things:
             self.things[name] = Thing()
             self.words["objects"].add(name)
