@@ -19,6 +19,7 @@ from chatbot.errors import ChatbotError
 
 OPPOSITE = {"north": "south", "south": "north", "east": "west", "west": "east"}
 MOOD_PLACES = {"hungry": "kitchen", "thirsty": "kitchen", "tired": "bedroom", "bored": "garden"}
+MOOD_OBJECTS = {"hungry": "apple", "thirsty": "milk", "tired": "pajamas", "bored": "football"}
 CLOCK = {"yesterday": 0, "this morning": 1, "this afternoon": 2, "this evening": 3}
 # (dx, dy) of "A is <relation> B": where A lies seen from B.
 OFFSETS = {"above": (0, 1), "below": (0, -1), "to the left of": (-1, 0), "to the right of": (1, 0)}
@@ -96,7 +97,9 @@ class Person:
 @dataclass
 class Thing:
     holder: str | None = None  # the person carrying it
-    place: str | None = None  # where it lies when nobody carries it
+    place: str | None = None  # where it lies when nobody carries it, when the story says
+    not_in: str | None = None  # left by someone who "is not in" this place
+    either: tuple[str, ...] = ()  # left by someone "either in the P or the Q"
     history: list[str] = field(default_factory=list)  # places it has been in, repeats merged
 
 
@@ -194,7 +197,8 @@ class Reader:
         person, item = self.person(who[0]), self.thing(thing)
         if thing in person.carrying:
             person.carrying.remove(thing)
-        item.place = person.place  # None: left where the story has not said
+        # It lies where they are, as far as the story says.
+        item.place, item.not_in, item.either = person.place, person.not_in, person.either
         item.holder = None
         self._record(item, item.place)
 
@@ -210,7 +214,7 @@ class Reader:
     @staticmethod
     def _record(item: Thing, place: str | None) -> None:
         if place is not None:
-            item.place = place
+            item.place, item.not_in, item.either = place, None, ()
             if not item.history or item.history[-1] != place:
                 item.history.append(place)
 

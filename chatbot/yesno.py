@@ -12,7 +12,16 @@ import re
 from collections.abc import Iterable
 
 from chatbot.errors import ChatbotError
-from chatbot.reader import MOOD_PLACES, NAME, OFFSETS, OPPOSITE, WORDS, Reader, singular
+from chatbot.reader import (
+    MOOD_OBJECTS,
+    MOOD_PLACES,
+    NAME,
+    OFFSETS,
+    OPPOSITE,
+    WORDS,
+    Reader,
+    singular,
+)
 
 COUNTS = {"no objects": 0, "one object": 1, "two objects": 2, "three objects": 3}
 _DIRECTION = "|".join(OPPOSITE)
@@ -94,25 +103,26 @@ def _negate(label: str, negated: str | None) -> str:
     return {"yes": "no", "no": "yes"}.get(label, label) if negated else label
 
 
+def _whereabouts(known, place: str) -> str:
+    """Is a person or object (`known`: its place, or "not in" or "either" facts) in `place`?"""
+    if known is None:
+        return "maybe"  # the story has not named it
+    if known.place is not None:
+        return _yes(known.place == place)
+    if known.either:
+        return "maybe" if place in known.either else "no"
+    return "no" if known.not_in == place else "maybe"
+
+
 def _person_in(reader, who, place, negated):
-    person = reader.people.get(who)
-    if person is not None and person.place is not None:
-        label = _yes(person.place == place)
-    elif person is not None and person.either:
-        label = "maybe" if place in person.either else "no"
-    elif person is not None and person.not_in == place:
-        label = "no"  # "is not in" / "is no longer in" this very place
-    else:
-        label = "maybe"  # the story has not said where they are
-    return _negate(label, negated)
+    return _negate(_whereabouts(reader.people.get(who), place), negated)
 
 
 def _thing_in(reader, thing, place, negated):
     item = reader.things.get(thing)
     if item is not None and item.holder:  # where its carrier is, as far as the story says
         return _person_in(reader, item.holder, place, negated)
-    label = "maybe" if item is None or item.place is None else _yes(item.place == place)
-    return _negate(label, negated)
+    return _negate(_whereabouts(item, place), negated)
 
 
 def _was_before(places: list[str], place: str, last: str) -> str:
@@ -203,12 +213,14 @@ def _will_go(reader, who, place):
 
 
 def _went_because(reader, who, place, mood):
+    """Yes when X arrived in P at some time while in the mood that sends people to P."""
     person = reader.people.get(who)
-    moods = [then for went, then in person.arrivals if went == place] if person else []
-    return _yes(bool(moods) and moods[-1] == mood)
+    moods = {then for went, then in person.arrivals if went == place} if person else set()
+    return _yes(mood in moods and MOOD_PLACES[mood] == place)
 
 
 def _got_because(reader, who, thing, mood):
+    """Yes when X got O at some time while in the mood that makes people get O."""
     person = reader.people.get(who)
-    moods = [then for got, then in person.gettings if got == thing] if person else []
-    return _yes(bool(moods) and moods[-1] == mood)
+    moods = {then for got, then in person.gettings if got == thing} if person else set()
+    return _yes(mood in moods and MOOD_OBJECTS[mood] == thing)
