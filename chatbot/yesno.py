@@ -3,9 +3,12 @@
 `answer(story, question)` reads the story with `chatbot.reader` and answers one question in
 the contract's forms "yes", "no" or "maybe", by the contract's "yes when" column. It imports
 nothing from the generator, so the generator's tests can use it as an independent replay.
+For many questions about one story, read it once and ask `answer_from(reader, question)`.
 
 >>> answer(["Mary moved to the bathroom.", "Then she went to the garden."], "Is Mary in the hall?")
 'no'
+>>> answer("John and Mary went to the den. Then they went to the hall.", "Is John in the hall?")
+'yes'
 """
 
 import re
@@ -22,6 +25,7 @@ from chatbot.reader import (
     Reader,
     singular,
 )
+from chatbot.text import split_sentences
 
 COUNTS = {"no objects": 0, "one object": 1, "two objects": 2, "three objects": 3}
 _DIRECTION = "|".join(OPPOSITE)
@@ -61,11 +65,12 @@ _FORMS = [
 FORMS = [(name, re.compile(rf"^{pattern}\?$")) for name, pattern in _FORMS]
 
 
-def answer(story: Iterable[str], question: str) -> str:
+def answer(story: Iterable[str] | str, question: str) -> str:
     """Answer a yes/no question of the contract's forms about a story, by rule.
 
     Args:
-        story: the story's sentences, oldest first ("Mary moved to the bathroom.").
+        story: the story's sentences, oldest first ("Mary moved to the bathroom."), or the
+            story as one text, split at full stops.
         question: one question in a form of YESNO_FORMS.md ("Is Mary in the bathroom?"),
             or "Is X not in the P?" (yes and no swapped).
 
@@ -76,7 +81,7 @@ def answer(story: Iterable[str], question: str) -> str:
         ChatbotError: a sentence or a question in no form the reader knows.
     """
     reader = Reader()
-    for sentence in story:
+    for sentence in split_sentences(story) if isinstance(story, str) else story:
         reader.read(sentence)
     return answer_from(reader, question)
 

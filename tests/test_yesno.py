@@ -298,3 +298,9 @@ def test_the_reader_imports_nothing_from_the_generator():
     code = "import sys, chatbot.yesno, chatbot.convert; print('chatbot.world' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_a_story_given_as_one_text_is_split_into_sentences():
+    story = "John and Mary went to the den. Then they went to the hall."
+    assert answer(story, "Is Mary in the hall?") == "yes"
+    assert answer(story, "Is John in the den?") == "no"
