@@ -102,13 +102,17 @@ def inspect(files, as_json):
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
 @click.option(
-    "--tasks", default="6,9,10,17,18", show_default=True, help="bAbI yes/no tasks to generate."
+    "--tasks",
+    default="6,9,10,17,18",
+    show_default=True,
+    help="bAbI tasks (1-20) as yes/no questions, and mix for mixed stories.",
 )
 def generate(out_dir, questions, seed, tasks):
     """Write generated bAbI-format stories: train, valid and test files per task into DIR.
 
-    Files are named like bAbI's, the split last (qa6_yes-no-questions_train.txt). The same seed
-    gives the same files. Prints each path written.
+    Files are named like bAbI's, the split last (qa6_yes-no-questions_train.txt); the mixed
+    stories (`--tasks mix`) go to mix_stories_train.txt and so on. The same seed gives the same
+    files. Prints each path written.
     """
     from chatbot import world
 

@@ -48,7 +48,8 @@ Commands:
   :reset           start again with an empty story
   :save FILE       save the story as a bAbI file
   :load FILE [N]   load the N-th story of a bAbI file (default the first)
-  :example [TASK]  a generated story (task 6, 9, 10, 17 or 18) with questions to try
+  :example [TASK]  a generated story (task 1 to 20, or mix; without TASK one of 6, 9, 10,
+                   17, 18) with questions to try
   :quit            leave (Ctrl-D too)"""
 EMPTY_LINE = "type a sentence of the story, a yes/no question, or :help"
 EMPTY_STORY = 'the story is empty; tell me one, like "Mary moved to the bathroom."'
@@ -274,20 +275,21 @@ class Session:
         return self._take_story(f":load {where}", where, story)
 
     def _example(self, argument: str) -> list[Reply]:
-        from chatbot.world import TASKS, generate_stories
+        from chatbot.world import DEFAULT_TASKS, MIX, TASKS, generate_stories
 
-        tasks = sorted(TASKS)
+        tasks = [*TASKS, MIX]
         if argument:
             wanted = argument.lower().removeprefix("qa")
             matching = [task for task in tasks if str(task) == wanted]
             if not matching:
-                return _notice(f"usage: :example [TASK], TASK one of {', '.join(map(str, tasks))}")
+                return _notice("usage: :example [TASK], TASK a number from 1 to 20, or mix")
             task = matching[0]
-        else:
-            task = self._random.choice(tasks)
+        else:  # one of the tasks the shipped model was trained on
+            task = self._random.choice(DEFAULT_TASKS)
         seed = self._random.randrange(2**31)
         story = generate_stories(task, EXAMPLE_QUESTIONS, seed)[0]
-        return self._take_story(":example", f"an example story of task qa{task}", story)
+        name = "mixed stories" if task == MIX else f"task qa{task}"
+        return self._take_story(":example", f"an example story of {name}", story)
 
     def _take_story(self, what: str, where: str, story) -> list[Reply]:
         """Make a bAbI story the current one and list its questions to try."""

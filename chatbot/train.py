@@ -258,14 +258,14 @@ def _load_data(data, settings: TrainConfig) -> _Data:
     paths = [item for item in data if str(item) != GENERATED]
     if len(paths) < len(data):
         generated = []
-        for task in world.TASKS:
+        for task in world.DEFAULT_TASKS:
             generated += world.generate_stories(task, settings.generated_questions, settings.seed)
         stories += generated
         text = babi.format_stories(generated).encode("utf-8")
         sources.append(
             {
                 "path": GENERATED,
-                "tasks": list(world.TASKS),
+                "tasks": list(world.DEFAULT_TASKS),
                 "questions_per_task": settings.generated_questions,
                 "seed": settings.seed,
                 "sha256": hashlib.sha256(text).hexdigest(),

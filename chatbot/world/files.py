@@ -1,0 +1,203 @@
+"""Which stories there are, and writing them: tasks 1-20 and the mixed stories, split by split.
+
+Each task and split has its own random stream, seeded from (seed, task, split): the same seed
+gives the same files, and adding a task to a run does not change another task's files.
+"""
+
+import random
+from pathlib import Path
+
+from chatbot import babi
+from chatbot.errors import ChatbotError, UsageError
+from chatbot.world.mixed import mixed_story
+from chatbot.world.tasks_logic import (
+    colour_story,
+    direction_story,
+    fear_story,
+    path_story,
+    positional_story,
+    size_story,
+)
+from chatbot.world.tasks_objects import motivation_story, object_story
+from chatbot.world.tasks_places import legacy_story, movement_story, time_story, words_for
+from chatbot.world.words import (
+    BABI_ANIMAL_NAMES_15,
+    BABI_ANIMAL_NAMES_16,
+    BABI_PEOPLE_10,
+    BABI_PLACES,
+    BABI_PLACES_10,
+)
+
+TASKS = {
+    1: "qa1_single-supporting-fact",
+    2: "qa2_two-supporting-facts",
+    3: "qa3_three-supporting-facts",
+    4: "qa4_two-arg-relations",
+    5: "qa5_three-arg-relations",
+    6: "qa6_yes-no-questions",
+    7: "qa7_counting",
+    8: "qa8_lists-sets",
+    9: "qa9_simple-negation",
+    10: "qa10_indefinite-knowledge",
+    11: "qa11_basic-coreference",
+    12: "qa12_conjunction",
+    13: "qa13_compound-coreference",
+    14: "qa14_time-reasoning",
+    15: "qa15_basic-deduction",
+    16: "qa16_basic-induction",
+    17: "qa17_positional-reasoning",
+    18: "qa18_size-reasoning",
+    19: "qa19_path-finding",
+    20: "qa20_agents-motivations",
+}
+MIX = "mix"  # the mixed stories, asked for as a task: --tasks 1,2,mix
+MIX_STEM = "mix_stories"  # their files: mix_stories_train.txt (not qa..., so no bAbI task)
+DEFAULT_TASKS = (6, 9, 10, 17, 18)  # bAbI's own yes/no tasks, which the shipped model knows
+SPLITS = ("train", "valid", "test")
+CHOICES = "task numbers 1 to 20 and mix"
+
+
+def _story(rng: random.Random, task, split: str) -> list:
+    """The lines of one story of `task`."""
+    if task == MIX:
+        return mixed_story(rng, split)
+    if task in (6, 9, 10):
+        return legacy_story(rng, task)
+    if task in (1, 11, 12, 13):
+        return movement_story(rng, task, split)
+    if task in (2, 3, 5, 7, 8):
+        return object_story(rng, task, split)
+    if task == 14:
+        return time_story(rng, words_for(rng, split, BABI_PEOPLE_10, BABI_PLACES_10))
+    if task in (15, 16):
+        babi_names = BABI_ANIMAL_NAMES_15 if task == 15 else BABI_ANIMAL_NAMES_16
+        names = words_for(rng, split, babi_names, ()).people
+        return fear_story(rng, names) if task == 15 else colour_story(rng, names)
+    if task in (4, 19):
+        places = words_for(rng, split, (), BABI_PLACES).places
+        return direction_story(rng, places) if task == 4 else path_story(rng, places)
+    if task == 17:
+        return positional_story(rng)
+    if task == 18:
+        return size_story(rng)
+    return motivation_story(rng, split)
+
+
+def _check_task(task):
+    if isinstance(task, bool) or task not in (*TASKS, MIX):
+        raise UsageError(f"no generator for task {task!r}; choose from {CHOICES}")
+    return task
+
+
+def _check_questions(questions) -> int:
+    if isinstance(questions, bool) or not isinstance(questions, int) or questions < 1:
+        raise UsageError(
+            f"--questions must be a whole number >= 1 (questions per task); got {questions!r}"
+        )
+    return questions
+
+
+def parse_tasks(text: str) -> tuple:
+    """Tasks written as on the command line, "6,9,10,mix", in the given order, each once.
+
+    Raises:
+        UsageError: an empty item or a task without a generator.
+    """
+    tasks: list = []
+    for item in text.split(","):
+        item = item.strip().lower().removeprefix("qa")
+        if not item:
+            raise UsageError(f"--tasks takes {CHOICES} separated by commas, such as 6,9,10,mix")
+        task = int(item) if item.isascii() and item.isdigit() else item
+        if task not in (*TASKS, MIX):
+            raise UsageError(f"--tasks: no generator for task {item!r}; use {CHOICES}")
+        if task not in tasks:
+            tasks.append(task)
+    return tuple(tasks)
+
+
+def generate_stories(task, questions: int, seed: int = 0, split: str = "train") -> list:
+    """Generate stories of one task, or mixed stories.
+
+    Args:
+        task: a bAbI task number, 1 to 20, or "mix".
+        questions: how many questions in all; the last story ends after the last of them.
+        seed: any integer; the same (seed, task, split) gives the same stories.
+        split: "train", "valid" or "test"; each split has its own random stream. Only test
+            stories use the held-out names, places and objects (chatbot/world/words.py).
+
+    Returns:
+        `babi.Story` objects with `task` set ("qa6", or "mix"); a smaller `questions` gives a
+        prefix of the stories of a larger one.
+
+    Raises:
+        UsageError: an unknown task or split, or fewer than 1 question.
+    """
+    _check_task(task)
+    _check_questions(questions)
+    if split not in SPLITS:
+        raise UsageError(f"no split {split!r}; choose from {', '.join(SPLITS)}")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise UsageError(f"the seed must be a whole number; got {seed!r}")
+    name = MIX if task == MIX else f"qa{task}"
+    # A string seed is hashed (SHA-512) by random.Random, the same on every machine and run.
+    rng = random.Random(f"chatbot.world/{seed}/{name}/{split}")
+    stories = []
+    remaining = questions
+    while remaining > 0:
+        lines = _story(rng, task, split)
+        question_ends = [i for i, line in enumerate(lines, 1) if isinstance(line, babi.Question)]
+        if not question_ends:
+            continue  # a story that found nothing to ask (rare): told again
+        if len(question_ends) > remaining:
+            lines = lines[: question_ends[remaining - 1]]
+        remaining -= min(remaining, len(question_ends))
+        stories.append(babi.Story(lines=lines, task=name))
+    return stories
+
+
+def file_name(task, split: str) -> str:
+    """A task's file, the split last: "qa6_yes-no-questions_train.txt", "mix_stories_test.txt"."""
+    return f"{MIX_STEM if task == MIX else TASKS[task]}_{split}.txt"
+
+
+def generate_files(
+    out_dir, questions: int = 10_000, seed: int = 0, tasks=DEFAULT_TASKS
+) -> list[Path]:
+    """Write train, valid and test files of each task into `out_dir` (made if missing).
+
+    Args:
+        out_dir: the folder; files go flat into it, named as `file_name` says.
+        questions: questions per task in the train file; valid and test get a tenth each
+            (at least 1).
+        seed: any integer; a task's files depend only on the seed, never on the other tasks.
+        tasks: task numbers from `TASKS`, and `MIX` for the mixed stories.
+
+    Returns:
+        The paths written, task by task, train, valid, test. Each file is written atomically.
+
+    Raises:
+        UsageError: an unknown task, no tasks, or fewer than 1 question.
+        ChatbotError: the folder cannot be made or written to.
+    """
+    tasks = tuple(tasks)
+    if not tasks:
+        raise UsageError(f"no tasks to generate; choose from {CHOICES}")
+    for task in tasks:
+        _check_task(task)
+    _check_questions(questions)
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise ChatbotError(f"{out} is a file; give a folder to write the stories into") from None
+    except OSError as error:
+        raise ChatbotError(f"cannot make the folder {out}: {error.strerror}") from None
+    counts = {"train": questions, "valid": max(1, questions // 10), "test": max(1, questions // 10)}
+    paths = []
+    for task in dict.fromkeys(tasks):
+        for split in SPLITS:
+            path = out / file_name(task, split)
+            babi.write_stories(generate_stories(task, counts[split], seed, split), path)
+            paths.append(path)
+    return paths

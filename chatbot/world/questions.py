@@ -1,0 +1,180 @@
+"""Questions about the world of people, in the forms of ../shared/YESNO_FORMS.md.
+
+Each function asks one question about the given person or object and answers it from what the
+story has said (`PeopleWorld.told`, `lying`, `objects`, `gifts`, `changes`, `motives`), with
+the ids of the sentences it rests on. The answer is drawn first (`want`: yes or no) and the
+question made to fit, so answers are balanced; a function returns False, asking nothing, where
+the world holds no such question.
+"""
+
+from chatbot.world.lines import other
+from chatbot.world.people import Known, PeopleWorld
+from chatbot.world.words import MOOD_PLACE, MOODS
+
+COUNTS = ("no objects", "one object", "two objects", "three objects")
+MAYBE_SHARE = 0.58  # of the questions about someone "either" in one of two places
+NOT_SWAPPED = {"yes": "no", "no": "yes", "maybe": "maybe"}  # "Is X not in the P?"
+
+
+def where(world: PeopleWorld, known: Known, want: str) -> tuple[str, str] | None:
+    """A place to ask about and the answer, from what is known: (place, answer)."""
+    rng, places = world.rng, world.words.places
+    if known.kind == "at" and want == "yes":
+        return known.places[0], "yes"
+    if known.kind == "either" and rng.random() < MAYBE_SHARE:
+        return rng.choice(known.places), "maybe"
+    if known.kind == "not":
+        return known.places[0], "no"
+    if len(set(places) - set(known.places)) == 0:
+        return None
+    return other(rng, places, *known.places), "no"
+
+
+def person_in(world: PeopleWorld, person: str, want: str, negated: bool = False) -> bool:
+    """ "Is Mary in the office?", or "Is Mary not in the office?" with yes and no swapped."""
+    known = world.told.get(person)
+    asked = known and where(world, known, want)
+    if not asked:
+        return False
+    place, answer = asked
+    if negated:
+        world.story.ask(f"Is {person} not in the {place}?", NOT_SWAPPED[answer], known.support)
+    else:
+        world.story.ask(f"Is {person} in the {place}?", answer, known.support)
+    return True
+
+
+def object_in(world: PeopleWorld, thing: str, want: str, negated: bool = False) -> bool:
+    """ "Is the milk in the office?": where its carrier is, or where it was put down."""
+    known = world.known_object(thing)
+    asked = known and where(world, known, want)
+    if not asked:
+        return False
+    place, answer = asked
+    if negated:
+        world.story.ask(f"Is the {thing} not in the {place}?", NOT_SWAPPED[answer], known.support)
+    else:
+        world.story.ask(f"Is the {thing} in the {place}?", answer, known.support)
+    return True
+
+
+def object_before(world: PeopleWorld, thing: str, want: str) -> bool:
+    """ "Was the milk in the P before the Q?", Q where it is now: yes when it was in P at some
+    time before it last arrived in Q."""
+    carried = world.objects.get(thing)
+    known = world.known_object(thing)
+    if not carried or not carried.trail or len(carried.trail) < 2 or not known:
+        return False
+    if known.kind != "at" or carried.trail[-1][0] != known.places[0]:
+        return False
+    now, earlier = carried.trail[-1], carried.trail[:-1]
+    before = {place for place, _ in earlier}
+    choices = sorted(before) if want == "yes" else sorted(set(world.words.places) - before)
+    choices = [place for place in choices if place != now[0]]
+    if not choices:
+        return False
+    place = world.rng.choice(choices)
+    answer = "yes" if place in before else "no"
+    support = (carried.event, now[1], earlier[-1][1])
+    world.story.ask(f"Was the {thing} in the {place} before the {now[0]}?", answer, support)
+    return True
+
+
+def gave(world: PeopleWorld, gift: tuple[str, str, str, int], want: str) -> bool:
+    """ "Did Bill give the milk to Fred?", "Did Bill give the milk?", "Did Fred receive the
+    milk?" about one gift told (asked as it was, or with one part changed)."""
+    rng = world.rng
+    giver, thing, receiver, line_id = gift
+    form = rng.choice(("to", "to", "gave", "received"))
+    if want == "no":
+        part = rng.choice(("giver", "thing", "receiver") if form == "to" else ("person", "thing"))
+        if part == "thing":
+            thing = other(rng, world.words.objects, thing)
+        elif part in ("giver", "person") and form != "received":
+            giver = other(rng, world.words.people, giver, receiver)
+        else:
+            receiver = other(rng, world.words.people, giver, receiver)
+    told = {gift[:3] for gift in world.gifts}
+    if form == "to":
+        text, answer = f"Did {giver} give the {thing} to {receiver}?", (giver, thing, receiver)
+        answer = answer in told
+    elif form == "gave":
+        text, answer = f"Did {giver} give the {thing}?", (giver, thing) in {g[:2] for g in told}
+    else:
+        text, answer = (
+            f"Did {receiver} receive the {thing}?",
+            (thing, receiver) in {g[1:] for g in told},
+        )
+    world.story.ask(text, "yes" if answer else "no", (line_id,))
+    return True
+
+
+def counting(world: PeopleWorld, person: str, want: str) -> bool:
+    """ "Is Mary carrying two objects?": how many she carries now."""
+    if person not in world.changes:
+        return False
+    count = min(len(world.carried_by(person)), len(COUNTS) - 1)
+    asked = count if want == "yes" else world.rng.choice([n for n in (0, 1, 2) if n != count])
+    answer = "yes" if asked == len(world.carried_by(person)) else "no"
+    world.story.ask(f"Is {person} carrying {COUNTS[asked]}?", answer, tuple(world.changes[person]))
+    return True
+
+
+def carrying(world: PeopleWorld, person: str, want: str) -> bool:
+    """ "Is Mary carrying the milk?" or "Is Mary carrying anything?"."""
+    if person not in world.changes:
+        return False
+    held = world.carried_by(person)
+    support = tuple(world.changes[person])
+    if world.rng.random() < 0.2 or not held and want == "no" and world.rng.random() < 0.5:
+        world.story.ask(f"Is {person} carrying anything?", "yes" if held else "no", support)
+        return True
+    free = [thing for thing in world.words.objects if thing not in held]
+    if want == "yes" and held:
+        thing = world.rng.choice(held)
+    elif free:
+        thing = world.rng.choice(free)
+    else:
+        return False
+    answer = "yes" if thing in held else "no"
+    world.story.ask(f"Is {person} carrying the {thing}?", answer, support)
+    return True
+
+
+def _because(world: PeopleWorld, person: str) -> str:
+    if world.rng.random() < 0.2:
+        return "they were"
+    return "she was" if person in world.words.female else "he was"
+
+
+def will_go(world: PeopleWorld, person: str, want: str) -> bool:
+    """ "Will Sumit go to the kitchen?": asked while the mood has not yet sent them anywhere."""
+    if person not in world.pending:
+        return False
+    mood, line_id = world.mood[person]
+    goal = MOOD_PLACE[mood]
+    place = goal if want == "yes" else other(world.rng, world.words.places, goal)
+    answer = "yes" if place == goal else "no"
+    world.story.ask(f"Will {person} go to the {place}?", answer, (line_id,))
+    return True
+
+
+def why(world: PeopleWorld, person: str, want: str, key=None) -> bool:
+    """ "Did Sumit go to the kitchen because he was hungry?" or "Did Sumit get the apple
+    because he was hungry?", about `key` (person, "go to" or "get", place or object) or else
+    anything a mood made them do."""
+    done = sorted(key for key in world.motives if key[0] == person)
+    if not done:
+        return False
+    key = key or world.rng.choice(done)
+    _, verb, what = key
+    moods = world.motives[key]
+    true_mood = world.rng.choice(sorted(moods))
+    mood = true_mood if want == "yes" else other(world.rng, MOODS, *moods)
+    answer = "yes" if mood in moods else "no"
+    world.story.ask(
+        f"Did {person} {verb} the {what} because {_because(world, person)} {mood}?",
+        answer,
+        (moods[true_mood],),
+    )
+    return True
