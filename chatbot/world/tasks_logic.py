@@ -5,7 +5,7 @@
   one direction; asked as a no only where the place is not that way at all).
 - qa15: "Mice are afraid of wolves." "Gertrude is a mouse." "Is Gertrude afraid of wolves?".
 - qa16: "Lily is a frog." "Lily is green." "Greg is a frog." "Is Greg green?" (the colour of the
-  most recently described member of the kind).
+  member of the kind most recently told to be one; in these stories a kind has one colour).
 - qa17: two sentences place two shapes around a third, then eight questions relate the two
   shapes that do not share a sentence ("Is the triangle above the red square?").
 - qa18: facts about sizes ("The chest fits inside the box.", "The box is bigger than the
@@ -313,9 +313,10 @@ def colour_story(rng: random.Random, names) -> list:
     asked = five[4]
     kinds[asked] = rng.choice(sorted(set(kinds.values())))
     line_id = story.say(f"{asked} is a {kinds[asked]}.")
+    # bAbI's support: the member of the kind most recently told to be one, and its colour
     kin = max(
         (name for name in five[:4] if kinds[name] == kinds[asked]),
-        key=lambda name: said[("colour", name)],
+        key=lambda name: said[("kind", name)],
     )
     colour = colour_of_kind[kinds[asked]]
     asked_colour = colour if yes_or_no(rng) == "yes" else other(rng, COLOURS, colour)
