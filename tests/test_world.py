@@ -1,9 +1,11 @@
-"""Tests of the story generator (chatbot/world.py) and `chatbot generate`.
+"""Tests of the story generator (chatbot/world/) and `chatbot generate`: bAbI's own yes/no
+tasks (6, 9, 10, 17, 18), files, seeds, streams and bad input. tests/test_world_stories.py
+checks the stories of all twenty tasks and the mixed ones.
 
-Every generated answer and supporting id is checked by `replay`, written here from bAbI's rules:
-it reads only the written files and imports nothing from world.py (world is imported only to
-run the generator). The same replay agrees with every question of the real bAbI files, which
-shows that it encodes bAbI's meaning and not the generator's.
+Every generated answer and supporting id of tasks 6, 9, 10, 17 and 18 is checked by `replay`,
+written here from bAbI's rules: it reads only the written files and imports nothing from the
+generator (world is imported only to run it). The same replay agrees with every question of
+the real bAbI files, which shows that it encodes bAbI's meaning and not the generator's.
 """
 
 import os
@@ -181,9 +183,9 @@ def template(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
-    """Generated files of all five tasks: 3,000 train questions each, seed 0."""
+    """Generated files of bAbI's five yes/no tasks: 3,000 train questions each, seed 0."""
     folder = tmp_path_factory.mktemp("generated")
-    world.generate_files(folder, questions=3000, seed=0)
+    world.generate_files(folder, questions=3000, seed=0, tasks=tuple(STEMS))
     return folder
 
 
@@ -267,7 +269,8 @@ def test_generate_files_writes_three_splits_per_task_named_like_babi(tmp_path):
     assert sorted(os.listdir(tmp_path)) == sorted(names)
     counts = [sum(len(story.questions) for story in read_stories(path)) for path in paths]
     assert counts == [30, 3, 3, 30, 3, 3]
-    assert world.TASKS == STEMS
+    assert {task: world.TASKS[task] for task in STEMS} == STEMS
+    assert world.DEFAULT_TASKS == tuple(STEMS)
 
 
 def test_a_story_stops_at_the_last_question_asked_for():
@@ -281,9 +284,11 @@ def test_a_story_stops_at_the_last_question_asked_for():
 
 def test_the_same_seed_gives_identical_files_and_another_seed_other_files(tmp_path):
     first, again, other = (tmp_path / name for name in ("first", "again", "other"))
-    world.generate_files(first, questions=40, seed=7)
-    world.generate_files(again, questions=40, seed=7)
-    world.generate_files(other, questions=40, seed=8)
+    everything = (*world.TASKS, world.MIX)
+    world.generate_files(first, questions=40, seed=7, tasks=everything)
+    world.generate_files(again, questions=40, seed=7, tasks=everything)
+    world.generate_files(other, questions=40, seed=8, tasks=everything)
+    assert len(os.listdir(first)) == 3 * 21
     for path in first.iterdir():
         assert path.read_bytes() == (again / path.name).read_bytes()
         assert path.read_bytes() != (other / path.name).read_bytes()
@@ -292,10 +297,14 @@ def test_the_same_seed_gives_identical_files_and_another_seed_other_files(tmp_pa
 
 
 def test_a_task_s_files_do_not_change_when_other_tasks_are_added(tmp_path):
-    world.generate_files(tmp_path / "alone", questions=40, seed=3, tasks=(10,))
-    world.generate_files(tmp_path / "all", questions=40, seed=3, tasks=(6, 9, 10, 17, 18))
-    for path in (tmp_path / "alone").iterdir():
-        assert path.read_bytes() == (tmp_path / "all" / path.name).read_bytes()
+    everything = (*world.TASKS, world.MIX)
+    for alone in (10, 3, world.MIX):
+        world.generate_files(tmp_path / f"{alone}", questions=40, seed=3, tasks=(alone,))
+    world.generate_files(tmp_path / "all", questions=40, seed=3, tasks=everything)
+    assert len(os.listdir(tmp_path / "all")) == 3 * 21
+    for alone in (10, 3, world.MIX):
+        for path in (tmp_path / f"{alone}").iterdir():
+            assert path.read_bytes() == (tmp_path / "all" / path.name).read_bytes()
 
 
 def test_the_checked_in_data_is_what_the_command_in_its_readme_makes(tmp_path):
@@ -338,8 +347,9 @@ def test_generating_10000_questions_of_every_task_takes_a_few_seconds_of_cpu():
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        ((7, 10), "no generator for task 7; choose from 6, 9, 10, 17, 18"),
-        (("6", 10), "no generator for task '6'; choose from 6, 9, 10, 17, 18"),
+        ((21, 10), "no generator for task 21; choose from task numbers 1 to 20 and mix"),
+        (("6", 10), "no generator for task '6'; choose from task numbers 1 to 20 and mix"),
+        ((True, 10), "no generator for task True; choose from task numbers 1 to 20 and mix"),
         ((6, 0), "--questions must be a whole number >= 1 (questions per task); got 0"),
         ((6, -5), "--questions must be a whole number >= 1 (questions per task); got -5"),
         ((6, 2.5), "--questions must be a whole number >= 1 (questions per task); got 2.5"),
@@ -354,10 +364,12 @@ def test_generate_stories_refuses_bad_arguments(arguments, message):
 
 
 def test_generate_files_refuses_no_tasks_and_a_file_for_a_folder(tmp_path):
-    with pytest.raises(UsageError, match="^no tasks to generate; choose from 6, 9, 10, 17, 18$"):
+    with pytest.raises(
+        UsageError, match="^no tasks to generate; choose from task numbers 1 to 20 and mix$"
+    ):
         world.generate_files(tmp_path, tasks=())
-    with pytest.raises(UsageError, match="^no generator for task 5;"):
-        world.generate_files(tmp_path, tasks=(6, 5))
+    with pytest.raises(UsageError, match="^no generator for task 0;"):
+        world.generate_files(tmp_path, tasks=(6, 0))
     (tmp_path / "a file").write_text("")
     with pytest.raises(ChatbotError, match="a file is a file; give a folder"):
         world.generate_files(tmp_path / "a file", questions=1)
@@ -365,19 +377,29 @@ def test_generate_files_refuses_no_tasks_and_a_file_for_a_folder(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("text", "tasks"), [("6,9,10,17,18", (6, 9, 10, 17, 18)), (" 18, qa6,18", (18, 6))]
+    ("text", "tasks"),
+    [
+        ("6,9,10,17,18", (6, 9, 10, 17, 18)),
+        (" 18, qa6,18", (18, 6)),
+        (",".join(map(str, range(1, 21))) + ",mix", (*range(1, 21), "mix")),
+        ("MIX, qa20", ("mix", 20)),
+    ],
 )
 def test_parse_tasks(text, tasks):
     assert world.parse_tasks(text) == tasks
 
 
+EMPTY_TASKS = "--tasks takes task numbers 1 to 20 and mix separated by commas, such as 6,9,10,mix"
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("7", "--tasks: no generator for task '7'; use some of 6,9,10,17,18"),
-        ("6,x", "--tasks: no generator for task 'x'; use some of 6,9,10,17,18"),
-        ("", "--tasks takes task numbers separated by commas, such as 6,9,10,17,18"),
-        ("6,,9", "--tasks takes task numbers separated by commas, such as 6,9,10,17,18"),
+        ("21", "--tasks: no generator for task '21'; use task numbers 1 to 20 and mix"),
+        ("6,x", "--tasks: no generator for task 'x'; use task numbers 1 to 20 and mix"),
+        ("0", "--tasks: no generator for task '0'; use task numbers 1 to 20 and mix"),
+        ("", EMPTY_TASKS),
+        ("6,,9", EMPTY_TASKS),
     ],
 )
 def test_parse_tasks_refuses_what_is_not_a_task_list(text, message):
@@ -404,14 +426,14 @@ def test_generate_command_writes_the_files_and_prints_their_paths(tmp_path, caps
 
 
 QUESTIONS_ERROR = "Error: --questions must be a whole number >= 1 (questions per task); got 0"
-TASKS_ERROR = "Error: --tasks: no generator for task '7'; use some of 6,9,10,17,18"
+TASKS_ERROR = "Error: --tasks: no generator for task '21'; use task numbers 1 to 20 and mix"
 FOLDER_ERROR = "Error: {tmp}/a file is a file; give a folder to write the stories into"
 
 
 @pytest.mark.parametrize(
     ("flags", "code", "message"),
     [
-        (["--tasks", "6,7"], 2, TASKS_ERROR),
+        (["--tasks", "6,21"], 2, TASKS_ERROR),
         (["--questions", "0"], 2, QUESTIONS_ERROR),
         (["--out", "{tmp}/a file"], 1, FOLDER_ERROR),
     ],

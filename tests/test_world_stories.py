@@ -1,0 +1,224 @@
+"""Tests of the stories of all twenty tasks and of the mixed stories (chatbot/world/).
+
+Every generated answer is confirmed by tests/world_replay.py, an independent reader that reads
+only the written text and imports nothing from the generator; the same reader agrees with every
+question of every real bAbI training file (asked in its yes form), so it reads stories as bAbI
+means them.
+"""
+
+import re
+from collections import Counter
+
+import pytest
+from world_replay import Unanswerable, replay, replay_babi
+
+from chatbot import world
+from chatbot.babi import Question, Sentence, Story, read_stories, write_stories
+from chatbot.cli import main
+from chatbot.text import tokenize
+from chatbot.world import words
+
+EVERYTHING = (*world.TASKS, world.MIX)
+QUESTIONS = 1000  # per task in the train files here; valid and test get 100
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """Files of all twenty tasks and the mixed stories, seed 0."""
+    folder = tmp_path_factory.mktemp("generated")
+    world.generate_files(folder, questions=QUESTIONS, seed=0, tasks=EVERYTHING)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def mixed():
+    """Mixed stories of 10,000 questions, seed 0."""
+    return world.generate_stories(world.MIX, 10_000, seed=0)
+
+
+def stories_of(folder, task, split="train"):
+    return read_stories(folder / world.file_name(task, split))
+
+
+def real_files(shared_babi, task):
+    return sorted(shared_babi.glob(f"en*/qa{task}_*_train.txt"))
+
+
+# ---- answers ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("task", EVERYTHING)
+def test_every_generated_answer_agrees_with_the_independent_reader(generated, task):
+    checked = 0
+    for split in world.SPLITS:
+        for story in stories_of(generated, task, split):
+            for question, answer in replay(story):
+                assert answer == question.answer, (split, story.line, question)
+                checked += 1
+    assert checked == QUESTIONS * 12 // 10
+
+
+@pytest.mark.parametrize("task", world.TASKS)
+def test_the_reader_agrees_with_every_real_training_question(shared_babi, task):
+    checked = 0
+    for path in real_files(shared_babi, task):
+        for story in read_stories(path):
+            for text, babi_answer, answer in replay_babi(story):
+                assert answer == babi_answer, (path.name, story.line, text)
+                checked += 1
+    assert checked >= 1000
+
+
+def test_the_reader_catches_wrong_answers_and_questions_it_cannot_settle():
+    story = Story(
+        [
+            Sentence(1, "Mary is either in the office or the park."),
+            Question(2, "Is Mary in the park?", "yes", (1,)),
+            Sentence(3, "John is not in the garden."),
+            Question(4, "Is John in the kitchen?", "no", (3,)),
+        ],
+        task="mix",
+    )
+    assert replay(Story(story.lines[:2], task="mix"))[0][1] == "maybe"
+    with pytest.raises(Unanswerable):
+        replay(story)
+
+
+def test_is_x_not_in_the_p_swaps_yes_and_no_and_keeps_maybe(generated):
+    answers = Counter()
+    for story in stories_of(generated, world.MIX):
+        for question, answer in replay(story):
+            if " not in the " in question.text:
+                answers[answer] += 1
+    assert answers["yes"] > 10 and answers["no"] > 10
+
+
+# ---- like the real files --------------------------------------------------------------------
+
+
+def template(text: str) -> str:
+    """A story sentence with its names, places, objects and shapes taken out."""
+    text = re.sub(r"\b([Tt]he) (?:red |blue |pink |yellow )?\w+(?: of chocolates)?", r"\1 O", text)
+    return re.sub(
+        r"\b(?!(?:The|Then|After|Afterwards|Following|Yesterday|This)\b)[A-Z][a-z]+\b", "X", text
+    )
+
+
+def sentences_of(stories) -> set[str]:
+    return {line.text for story in stories for line in story.sentences}
+
+
+@pytest.mark.parametrize("task", world.TASKS)
+def test_every_real_sentence_template_occurs_in_the_task_s_generated_stories(
+    shared_babi, generated, task
+):
+    made = {template(text) for text in sentences_of(stories_of(generated, task))}
+    for path in real_files(shared_babi, task):
+        real = {template(text) for text in sentences_of(read_stories(path))}
+        assert real <= made, (path.name, sorted(real - made))
+
+
+def test_every_word_of_the_real_stories_occurs_in_the_generated_ones(shared_babi, generated):
+    made = set()
+    for path in generated.glob("*_train.txt"):
+        made |= {word for text in sentences_of(read_stories(path)) for word in tokenize(text)}
+    for task in world.TASKS:
+        for path in real_files(shared_babi, task):
+            real = {word for text in sentences_of(read_stories(path)) for word in tokenize(text)}
+            assert real <= made, (path.name, sorted(real - made))
+
+
+def test_mixed_stories_hold_every_kind_of_sentence(shared_babi, mixed):
+    """Every real template of every task occurs in the mixed stories (with other names)."""
+    made = {template(text) for text in sentences_of(mixed)}
+    for task in world.TASKS:
+        for path in real_files(shared_babi, task):
+            real = {template(text) for text in sentences_of(read_stories(path))}
+            assert real <= made, (path.name, sorted(real - made))
+
+
+# ---- mixed stories ------------------------------------------------------------------------------
+
+
+def test_mixed_stories_run_from_1_to_250_sentences_with_questions_far_back(mixed):
+    lengths = [len(story.sentences) for story in mixed]
+    assert min(lengths) == 1 and max(lengths) == 250
+    assert all(story.questions for story in mixed)
+    distances = Counter()
+    for story in mixed:
+        for question in story.questions:
+            distances[(question.id - min(question.supporting)) // 50] += 1
+    assert distances[0] > distances[1] > 0 and sum(distances[n] for n in (3, 4)) > 20
+
+
+def test_in_a_mixed_story_one_person_moves_is_hidden_and_carries(mixed):
+    """The kinds of sentence are not walled off: one person does several kinds of thing."""
+    pattern = re.compile(r"([A-Z][a-z]+) (is either in|picked up|moved to|is not in|gave) ")
+    kinds_of = Counter()
+    for story in mixed:
+        seen = {(match[1], match[2]) for s in story.sentences if (match := pattern.match(s.text))}
+        for person in {person for person, _ in seen}:
+            kinds_of[sum(who == person for who, _ in seen)] += 1
+    assert kinds_of[4] + kinds_of[5] > 0
+
+
+def test_held_out_names_places_and_objects_appear_only_in_test_files(generated):
+    held_out = {
+        *words.HELD_OUT_FEMALE,
+        *words.HELD_OUT_MALE,
+        *words.HELD_OUT_PLACES,
+        *words.HELD_OUT_OBJECTS,
+    }
+    assert len(words.FEMALE + words.MALE) >= 200 and len(words.PLACES) >= 100
+    assert len(words.OBJECTS) >= 60
+    for path in generated.glob("*.txt"):
+        found = {word for word in re.findall(r"[A-Za-z]+", path.read_text()) if word in held_out}
+        if path.name.endswith("_test.txt") and path.name.startswith(world.MIX_STEM):
+            assert found, path.name
+        elif not path.name.endswith("_test.txt"):
+            assert not found, (path.name, sorted(found))
+
+
+# ---- reading and writing long stories -------------------------------------------------------
+
+
+def test_long_stories_and_questions_go_through_the_reader_writer_and_tokenizer(mixed, tmp_path):
+    longest = max(mixed, key=lambda story: len(story.sentences))
+    path = tmp_path / f"{world.MIX_STEM}_train.txt"
+    write_stories([longest], path)
+    (again,) = read_stories(path)
+    assert again.lines == longest.lines and len(again.sentences) == 250
+    words_in = {len(tokenize(q.text)) for story in mixed for q in story.questions}
+    path_question = "Can you get from the office to the garden by going north and then west?"
+    assert len(tokenize(path_question)) == 15 and max(words_in) <= 15
+    write_stories(
+        [
+            Story(
+                [
+                    Sentence(1, "Mary got the milk."),
+                    Question(2, "What is Mary carrying?", "apple,milk", (1,)),
+                ],
+                task="qa8",
+            )
+        ],
+        tmp_path / "qa8_lists-sets_train.txt",
+    )
+    (listed,) = read_stories(tmp_path / "qa8_lists-sets_train.txt")
+    assert listed.questions[0].answer == "apple,milk"
+
+
+# ---- the command ------------------------------------------------------------------------------
+
+
+def test_generate_command_writes_any_task_and_the_mixed_stories(tmp_path, capsys):
+    main(["generate", "--out", str(tmp_path), "--questions", "10", "--tasks", "20,mix"])
+    names = [
+        "qa20_agents-motivations_train.txt",
+        "qa20_agents-motivations_valid.txt",
+        "qa20_agents-motivations_test.txt",
+        "mix_stories_train.txt",
+        "mix_stories_valid.txt",
+        "mix_stories_test.txt",
+    ]
+    assert capsys.readouterr().out == "".join(f"{tmp_path / name}\n" for name in names)
+    assert [story.task for story in read_stories(tmp_path / names[3])][:1] == [""]
