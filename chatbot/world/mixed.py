@@ -194,11 +194,7 @@ def _handle(world: PeopleWorld, kind: str, person: str) -> bool:
     """Pick up something lying where `person` is, drop or give something; False if nothing."""
     rng, words = world.rng, world.words
     if kind == "pick":
-        here = [
-            thing
-            for thing in words.objects
-            if thing not in world.holder and world.true_place(thing) in (None, world.where[person])
-        ]
+        here = world.pickable(person)
         if not here:
             return False
         world.pick(person, rng.choice(here), rng.choice(PICKS), rng.choice((" there", "")))

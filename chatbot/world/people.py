@@ -26,14 +26,6 @@ class Known:
     places: tuple[str, ...]
     support: tuple[int, ...]
 
-    def answer(self, place: str) -> str | None:
-        """yes, no or maybe to "Is it in the `place`?"; None where the story leaves it open."""
-        if self.kind == "at":
-            return "yes" if place == self.places[0] else "no"
-        if self.kind == "either":
-            return "maybe" if place in self.places else "no"
-        return "no" if place in self.places else None
-
 
 @dataclass
 class Carried:
@@ -216,6 +208,14 @@ class PeopleWorld:
         if thing in self.holder:
             return self.where[self.holder[thing]]
         return self.truly_lying.get(thing)
+
+    def pickable(self, person: str) -> list[str]:
+        """Objects nobody holds that lie where `person` really is (or were never placed)."""
+        return [
+            thing
+            for thing in self.words.objects
+            if thing not in self.holder and self.true_place(thing) in (None, self.where[person])
+        ]
 
     def carried_by(self, person: str) -> list[str]:
         return [thing for thing, holder in self.holder.items() if holder == person]

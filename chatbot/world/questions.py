@@ -58,12 +58,12 @@ def object_in(world: PeopleWorld, thing: str, want: str, negated: bool = False) 
     return True
 
 
-def object_before(world: PeopleWorld, thing: str, want: str) -> bool:
+def object_before(world: PeopleWorld, thing: str, want: str, places: int = 2) -> bool:
     """ "Was the milk in the P before the Q?", Q where it is now: yes when it was in P at some
-    time before it last arrived in Q."""
+    time before it last arrived in Q. Asked once it has been in `places` places."""
     carried = world.objects.get(thing)
     known = world.known_object(thing)
-    if not carried or not carried.trail or len(carried.trail) < 2 or not known:
+    if not carried or not carried.trail or len(carried.trail) < places or not known:
         return False
     if known.kind != "at" or carried.trail[-1][0] != known.places[0]:
         return False

@@ -37,6 +37,7 @@ from chatbot.world.words import (
 
 RECENT = 4  # sentences: bAbI asks about what the last few sentences touched
 LONGEST = 250  # sentences; a story still without all its questions stops there
+TRIES = 5  # draws of an event's kind before settling for a move
 
 
 @dataclass(frozen=True)
@@ -61,29 +62,30 @@ OBJECT_TASKS = {
 
 
 def tell(world: PeopleWorld, spec: ObjectTask) -> None:
-    """One event: a move, or an object picked up (where it lies), dropped or given."""
+    """One event: a move, or an object picked up (where it lies), dropped or given. A kind that
+    cannot happen now (nothing to drop) is drawn again, so the shares stay bAbI's."""
     rng, words = world.rng, world.words
-    kind = weighted(rng, spec.weights)
-    person = rng.choice(words.people)
-    if kind == "pick" and person in world.told:  # "there": somewhere the story has said
-        here = [
-            thing
-            for thing in words.objects
-            if thing not in world.holder and world.true_place(thing) in (None, world.where[person])
-        ]
-        if here:
+    for _ in range(TRIES):
+        kind = weighted(rng, spec.weights)
+        person = rng.choice(words.people)
+        # someone where an object lies, somewhere the story has said ("there")
+        pickers = [p for p in words.people if p in world.told and world.pickable(p)]
+        if kind == "pick" and pickers:
+            person = rng.choice(pickers)
             there = " there" if rng.random() < spec.pick_there else ""
-            world.pick(person, rng.choice(here), rng.choice(PICKS), there)
+            world.pick(person, rng.choice(world.pickable(person)), rng.choice(PICKS), there)
             return
-    if kind in ("drop", "give") and world.holder:
-        thing = rng.choice(sorted(world.holder))
-        if kind == "drop":
-            there = " there" if rng.random() < spec.drop_there else ""
-            world.drop(thing, rng.choice(DROPS), there)
-        else:
-            receiver = other(rng, words.people, world.holder[thing])
-            world.give(thing, receiver, rng.choice(GIVES))
-        return
+        if kind in ("drop", "give") and world.holder:
+            thing = rng.choice(sorted(world.holder))
+            if kind == "drop":
+                there = " there" if rng.random() < spec.drop_there else ""
+                world.drop(thing, rng.choice(DROPS), there)
+            else:
+                receiver = other(rng, words.people, world.holder[thing])
+                world.give(thing, receiver, rng.choice(GIVES))
+            return
+        if kind == "move":
+            break
     world.move(person, f"{rng.choice(words.moves)} the")
 
 
@@ -103,7 +105,8 @@ def ask(world: PeopleWorld, task: int) -> bool:
         rng.shuffle(things)
         if task == 2:
             return any(questions.object_in(world, thing, want) for thing in things[:1])
-        return any(questions.object_before(world, thing, want) for thing in things)
+        # bAbI asks once the object has come a long way (its stories run to 74 sentences)
+        return any(questions.object_before(world, thing, want, places=6) for thing in things)
     if task == 5:
         gifts = [gift for gift in world.gifts if _recent(world, (gift[3],))]
         return bool(gifts) and questions.gave(world, rng.choice(gifts), want)
