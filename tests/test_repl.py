@@ -310,6 +310,19 @@ def test_example_tells_a_generated_story_with_questions_to_try():
     assert replies(session, ":undo")[0][1].startswith("undid :example; the story has ")
 
 
+@pytest.mark.parametrize(("argument", "title"), [("qa20", "task qa20"), ("mix", "mixed stories")])
+def test_example_takes_any_of_the_twenty_tasks_and_mixed_stories(argument, title):
+    import random
+
+    task = "mix" if argument == "mix" else 20
+    story = generate_stories(task, 8, random.Random(5).randrange(2**31))[0]
+    words = Vocabulary.build(line.text for line in story.lines).words
+    session = Session(FakeBot(words=words, memory=300), seed=5)
+    (kind, text), *_ = replies(session, f":example {argument}")
+    assert kind == OUTPUT and text.startswith(f"an example story of {title}:")
+    assert session.story == [sentence.text for sentence in story.sentences]
+
+
 def test_help_and_unknown_commands():
     session = Session(FakeBot())
     assert replies(session, ":help") == [(OUTPUT, HELP)]
