@@ -58,6 +58,21 @@ def test_every_generated_answer_agrees_with_the_independent_reader(generated, ta
     assert checked == QUESTIONS * 12 // 10
 
 
+@pytest.mark.parametrize("task", EVERYTHING)
+def test_every_generated_answer_agrees_with_the_converter_s_reader(generated, task):
+    """The reader `chatbot convert` answers from (issue 11's other half, chatbot/yesno.py)
+    reads the same text and must give the same answers."""
+    yesno = pytest.importorskip("chatbot.yesno", reason="chatbot.yesno (convert's reader) absent")
+    for split in world.SPLITS:
+        for story in stories_of(generated, task, split):
+            told = []
+            for line in story.lines:
+                if isinstance(line, Question):
+                    assert yesno.answer(told, line.text) == line.answer, (split, story.line, line)
+                else:
+                    told.append(line.text)
+
+
 @pytest.mark.parametrize("task", world.TASKS)
 def test_the_reader_agrees_with_every_real_training_question(shared_babi, task):
     checked = 0

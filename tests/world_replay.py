@@ -92,7 +92,9 @@ class Reader:
         self.timeline = {}  # person -> {time: place}, for moves told with a time of day
         self.holder, self.lying, self.trail = {}, {}, {}
         self.gifts = set()
-        self.mood, self.motives = {}, set()  # (person, "go to"/"get", what, mood)
+        # (person, "go to"/"get", place or object) -> the moods it was done in that send one
+        # to do it (None: done for no mood's sake)
+        self.mood, self.motives = {}, {}
         self.kind, self.fear, self.colour = {}, {}, []  # colour: (name, colour) in order
         self.links, self.shapes, self.sizes = [], [], set()
 
@@ -131,8 +133,9 @@ class Reader:
             if holder == person:
                 self._travel(thing)
         mood = self.mood.get(person)
-        if mood and MOOD_PLACE[mood] == place:
-            self.motives.add((person, "go to", place, mood))
+        self.motives.setdefault((person, "go to", place), set()).add(
+            mood if MOOD_PLACE.get(mood) == place else None
+        )
 
     def _travel(self, thing: str) -> None:
         """The object's places in order, None for a stretch where the story does not say."""
@@ -162,8 +165,9 @@ class Reader:
         self.lying.pop(thing, None)
         self._travel(thing)
         mood = self.mood.get(person)
-        if mood and MOOD_OBJECT[mood] == thing:
-            self.motives.add((person, "get", thing, mood))
+        self.motives.setdefault((person, "get", thing), set()).add(
+            mood if MOOD_OBJECT.get(mood) == thing else None
+        )
 
     def _drop(self, person, thing):
         assert self.holder.pop(thing) == person, f"{person} drops the {thing} not holding it"
@@ -278,9 +282,12 @@ class Reader:
         return _yes(MOOD_PLACE[self.mood[person]] == place)
 
     def _ask_why(self, person, verb, what, mood):
-        if not any(motive[:3] == (person, verb, what) for motive in self.motives):
-            raise Unanswerable(f"no mood made {person} {verb} the {what}")
-        return _yes((person, verb, what, mood) in self.motives)
+        """Yes when a mood that sends one there was the reason every time; asked only where
+        it was always one mood (else the question has no one answer)."""
+        moods = self.motives.get((person, verb, what), set())
+        if len(moods) != 1 or None in moods:
+            raise Unanswerable(f"{person} did not {verb} the {what} for one mood's sake")
+        return _yes(mood in moods)
 
     def _ask_afraid(self, name, feared):
         kind = self.kind.get(name)

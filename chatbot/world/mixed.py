@@ -223,7 +223,7 @@ def ask(world: PeopleWorld) -> bool:
         "count": lambda: questions.counting(world, rng.choice(sorted(world.changes)), want),
         "carry": lambda: questions.carrying(world, rng.choice(sorted(world.changes)), want),
         "will": lambda: questions.will_go(world, rng.choice(sorted(world.pending)), want),
-        "why": lambda: questions.why(world, rng.choice(sorted(world.motives))[0], want),
+        "why": lambda: questions.why(world, rng.choice(sorted(world.mood)), want),
     }
     available = {
         "person": world.told,
@@ -233,7 +233,7 @@ def ask(world: PeopleWorld) -> bool:
         "count": world.changes,
         "carry": world.changes,
         "will": world.pending,
-        "why": world.motives,
+        "why": world.mood,
     }
     kinds = [kind for kind in options if available[kind]]
     rng.shuffle(kinds)

@@ -55,8 +55,9 @@ class PeopleWorld:
         self.gifts: list[tuple[str, str, str, int]] = []  # (giver, object, receiver, id)
         self.mood: dict[str, tuple[str, int]] = {}  # person -> (mood, id of the sentence)
         self.pending: set[str] = set()  # people whose mood has not yet sent them anywhere
-        # (person, "go to" or "get", place or object) -> {mood it was done in: id of the mood}
-        self.motives: dict[tuple[str, str, str], dict[str, int]] = {}
+        # (person, "go to" or "get", place or object) -> {mood that sent them: id of the mood};
+        # None once they also did it for no mood's sake
+        self.motives: dict[tuple[str, str, str], dict[str, int] | None] = {}
         self.subject: tuple[str, ...] = ()  # whom the latest sentence was about
         self.named = 0  # its id, if it named them (a pronoun may follow), else 0
 
@@ -101,9 +102,27 @@ class PeopleWorld:
             if holder == person:
                 self._travel(thing, place, line_id)
         mood = self.mood.get(person)
+        self._motive(
+            (person, "go to", place), mood if mood and MOOD_PLACE[mood[0]] == place else None
+        )
         if mood and MOOD_PLACE[mood[0]] == place:
-            self.motives.setdefault((person, "go to", place), {})[mood[0]] = mood[1]
             self.pending.discard(person)
+
+    def _motive(self, key: tuple[str, str, str], mood: tuple[str, int] | None) -> None:
+        """Something was done in a `mood` that sends one to do it (None: for no mood's sake)."""
+        moods = self.motives.setdefault(key, {})
+        if moods is not None and mood is not None:
+            moods[mood[0]] = mood[1]
+        elif moods is not None:
+            self.motives[key] = None
+
+    def reasons(self, person: str) -> list[tuple[str, str, str]]:
+        """What `person` has done only ever for one mood's sake (so "why" has one answer)."""
+        return sorted(
+            key
+            for key, moods in self.motives.items()
+            if key[0] == person and moods and len(moods) == 1
+        )
 
     def _travel(self, thing: str, place: str | None, line_id: int) -> None:
         """The object arrives in `place` (None: somewhere the story does not say)."""
@@ -158,8 +177,9 @@ class PeopleWorld:
         else:
             self._travel(thing, None, line_id)
         mood = self.mood.get(person)
-        if mood and MOOD_OBJECT[mood[0]] == thing:
-            self.motives.setdefault((person, "get", thing), {})[mood[0]] = mood[1]
+        self._motive(
+            (person, "get", thing), mood if mood and MOOD_OBJECT[mood[0]] == thing else None
+        )
         return line_id
 
     def drop(self, thing: str, verb: str, there: str = "") -> int:

@@ -45,9 +45,11 @@ def person_in(world: PeopleWorld, person: str, want: str, negated: bool = False)
 
 
 def object_in(world: PeopleWorld, thing: str, want: str, negated: bool = False) -> bool:
-    """ "Is the milk in the office?": where its carrier is, or where it was put down."""
+    """ "Is the milk in the office?": where its carrier is, or where it was put down. Asked
+    only where the story says where that is (a carrier "not in" a place or "either in" one of
+    two leaves it to judgement whether the object's place is "no" or "maybe")."""
     known = world.known_object(thing)
-    asked = known and where(world, known, want)
+    asked = known and known.kind == "at" and where(world, known, want)
     if not asked:
         return False
     place, answer = asked
@@ -163,8 +165,8 @@ def why(world: PeopleWorld, person: str, want: str, key=None) -> bool:
     """ "Did Sumit go to the kitchen because he was hungry?" or "Did Sumit get the apple
     because he was hungry?", about `key` (person, "go to" or "get", place or object) or else
     anything a mood made them do."""
-    done = sorted(key for key in world.motives if key[0] == person)
-    if not done:
+    done = world.reasons(person)
+    if not done or key is not None and key not in done:
         return False
     key = key or world.rng.choice(done)
     _, verb, what = key
