@@ -133,6 +133,22 @@ def test_every_real_sentence_template_occurs_in_the_task_s_generated_stories(
         assert real <= made, (path.name, sorted(real - made))
 
 
+@pytest.mark.parametrize("task", world.TASKS)
+def test_sentence_templates_come_about_as_often_as_in_the_real_files(shared_babi, generated, task):
+    real_file = sorted(shared_babi.glob(f"en-10k/qa{task}_*_train.txt")) or real_files(
+        shared_babi, task
+    )
+
+    def shares(stories):
+        counts = Counter(template(line.text) for story in stories for line in story.sentences)
+        return {name: count / counts.total() for name, count in counts.items()}
+
+    made = shares(stories_of(generated, task))
+    for name, share in shares(read_stories(real_file[0])).items():
+        if share >= 0.02:  # rarer ones vary too much in the stories of 1,000 questions
+            assert 0.5 * share <= made.get(name, 0) <= 1.5 * share, (name, share, made.get(name))
+
+
 def test_every_word_of_the_real_stories_occurs_in_the_generated_ones(shared_babi, generated):
     made = set()
     for path in generated.glob("*_train.txt"):

@@ -38,7 +38,9 @@ from chatbot.world.words import (
 )
 
 LONGEST = 250  # sentences
-LENGTHS = {(1, 10): 0.25, (11, 50): 0.35, (51, 150): 0.25, (151, LONGEST): 0.15}
+# sentences in a story: shares of ranges, and some of the longest, so every run has them
+LENGTHS = {(1, 10): 0.25, (11, 50): 0.35, (51, 150): 0.25, (151, LONGEST): 0.12}
+LENGTHS[(LONGEST, LONGEST)] = 0.03
 QUESTION_RATE = 0.3  # questions per sentence of the people's world
 NEGATED_SHARE = 0.15  # of the questions about places asked as "Is Mary not in the office?"
 OPTIONAL_KINDS = ("is in", "negation", "either", "objects", "give", "pronoun", "pair", "mood")
@@ -128,8 +130,8 @@ def mixed_story(rng: random.Random, split: str) -> list:
         for thread, question in later.get(index, ()):
             supporting = tuple(id_map[(thread, line_id)] for line_id in question.supporting)
             story.ask(question.text, question.answer, supporting)
-    if not story.questions:
-        ask(world)
+    if isinstance(story.lines[-1], babi.Sentence):
+        ask(world)  # the story ends with a question where it can
     return story.lines
 
 
@@ -166,6 +168,8 @@ def _tell(world: PeopleWorld, kinds: set[str], first: bool = False) -> None:
         or (kind == "motivated" and "mood" in kinds)
     }
     kind = "move" if first else weighted(rng, weights)
+    if "pronoun" in kinds and world.named and len(world.subject) == 2 and rng.random() < 0.5:
+        kind = "pronoun"  # "Then they ...", after "Mary and John ..." as in bAbI's task 13
     person = rng.choice(words.people)
     verb = f"{rng.choice(MOVES)} the"
     if kind == "pronoun" and world.named and 0 < len(world.subject) <= 2:

@@ -54,6 +54,7 @@ MAYBE_SHARE = 0.58  # of the questions asked after "is either in"
 TIMES = ("yesterday", "this morning", "this afternoon", "this evening")  # the story's clock
 TIME_FIRST = 0.5  # "Yesterday Julie went to the office." rather than "... office yesterday."
 OUT_OF_ORDER = 0.3  # qa14: how often a person's later time is told before an earlier one
+TIMES_TOLD = (0.1, 0.22, 0.28, 0.4)  # qa14: how often a person's day is told up to each time
 
 
 def legacy_words(rng: random.Random, task: int) -> Words:
@@ -193,27 +194,30 @@ def movement_story(rng: random.Random, task: int, split: str) -> list:
 
 
 def time_story(rng: random.Random, words: Words) -> list:
-    """A story of task 14: people's places at four times of day, each told once, a person's
-    times mostly in order; after every two sentences (or more, until someone has two),
-    "Was Julie in the office before the school?"."""
+    """A story of task 14: people's places at up to four times of day (from yesterday on),
+    each told once, a person's times mostly in order; after every two sentences (or more,
+    until someone has two), "Was Julie in the office before the school?". Where nobody ever
+    has two, the story ends without its questions."""
     story = Lines()
     plan = {}  # person -> their places, one per time
     for person in words.people:
         places = [rng.choice(words.places)]
-        for _ in TIMES[1:]:
+        for _ in range(rng.choices((1, 2, 3, 4), weights=TIMES_TOLD)[0] - 1):
             places.append(other(rng, words.places, places[-1]))
         plan[person] = places
     told: dict[str, dict[int, int]] = {person: {} for person in words.people}  # time -> id
     while story.questions < QUESTIONS_PER_STORY:
+        untold_people = [p for p in words.people if len(told[p]) < len(plan[p])]
         for _ in range(2):
-            untold_people = [p for p in words.people if len(told[p]) < len(TIMES)]
+            untold_people = [p for p in words.people if len(told[p]) < len(plan[p])]
             if not untold_people:
                 break  # everything is told; the questions go on
             person = rng.choice(untold_people)
-            untold = [time for time in range(len(TIMES)) if time not in told[person]]
+            untold = [time for time in range(len(plan[person])) if time not in told[person]]
             time = untold[1] if len(untold) > 1 and rng.random() < OUT_OF_ORDER else untold[0]
             told[person][time] = story.say(_timed(rng, words, person, plan[person][time], time))
-        ask_before(rng, story, words.places, plan, told)
+        if not ask_before(rng, story, words.places, plan, told) and not untold_people:
+            break
     return story.lines
 
 
