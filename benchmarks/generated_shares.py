@@ -26,8 +26,8 @@ from chatbot.babi import read_stories
 BABI = Path(__file__).resolve().parent.parent.parent / "shared" / "babi" / "en"
 
 
-def describe(path: Path, top: int = 4) -> tuple[int, int, str, int]:
-    """(stories, questions, answer shares, longest story in sentences) of one file."""
+def describe(path: Path, top: int = 4) -> tuple[int, int, str, str]:
+    """(stories, questions, answer shares, "mean, longest" story in sentences) of one file."""
     stories = read_stories(path)
     answers = Counter(question.answer for story in stories for question in story.questions)
     total = answers.total()
@@ -36,8 +36,8 @@ def describe(path: Path, top: int = 4) -> tuple[int, int, str, int]:
     )
     if len(answers) > top:
         shares += f", ... ({len(answers)} answers)"
-    longest = max(len(story.sentences) for story in stories)
-    return len(stories), total, shares, longest
+    lengths = [len(story.sentences) for story in stories]
+    return len(stories), total, shares, f"{sum(lengths) / len(lengths):.1f}, {max(lengths)}"
 
 
 def main() -> None:
@@ -58,14 +58,14 @@ def main() -> None:
             f"Python {platform.python_version()})\n"
         )
         print(
-            "| task | generated: stories / questions / longest | answers | real en: stories / "
-            "questions / longest | real answers |"
+            "| task | generated: stories / questions / sentences (mean, most) | answers "
+            "| real en: stories / questions / sentences (mean, most) | real answers |"
         )
         print("|---|---|---|---|---|")
         for task in tasks:
             made = describe(Path(folder) / world.file_name(task, "train"))
             real_files = sorted(options.babi.glob(f"qa{task}_*_train.txt"))
-            real = describe(real_files[0]) if real_files else (0, 0, "-", 0)
+            real = describe(real_files[0]) if real_files else (0, 0, "-", "-")
             print(
                 f"| {world.file_name(task, 'train').removesuffix('_train.txt')} "
                 f"| {made[0]} / {made[1]} / {made[3]} | {made[2]} "

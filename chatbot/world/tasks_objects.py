@@ -108,7 +108,14 @@ def ask(world: PeopleWorld, task: int) -> bool:
             if (known := world.known_object(thing)) and _recent(world, known.support)
         ]
         rng.shuffle(things)
-        if task == 2:
+        if task == 2:  # as bAbI: about an object carried somewhere since it was picked up,
+            # or put down (its two supporting facts: the carrier's move and the pick or drop)
+            things = [
+                thing
+                for thing in things
+                if thing not in world.holder
+                or world.known_object(thing).support[1] > world.objects[thing].event
+            ]
             return any(questions.object_in(world, thing, want) for thing in things[:1])
         # bAbI asks once the object has come a long way (its stories run to 74 sentences)
         return any(questions.object_before(world, thing, want, places=6) for thing in things)
