@@ -205,7 +205,7 @@ def test_a_run_writes_a_complete_model_folder(reference):
     assert training_part["epochs"] == 3 and len(result.history["val_answer_accuracy"]) == 3
 
     # The data, split and sizes, recomputed independently.
-    stories = [s for task in world.TASKS for s in world.generate_stories(task, 12, 0)]
+    stories = [s for task in world.DEFAULT_TASKS for s in world.generate_stories(task, 12, 0)]
     training, validation = split_by_story(stories, 0.25, 0)
     train_questions = sum(len(story.questions) for story in training)
     valid_questions = sum(len(story.questions) for story in validation)
@@ -418,7 +418,7 @@ def test_a_valid_file_replaces_the_split(tmp_path):
     assert (result.metadata["training"]["questions"], validation["questions"]) == (60, 12)
     assert list(validation["per_task"]) == ["qa6"]
     assert validation["overlap"] == count_overlap(
-        [s for task in world.TASKS for s in world.generate_stories(task, 12, 0)], stories
+        [s for task in world.DEFAULT_TASKS for s in world.generate_stories(task, 12, 0)], stories
     )
 
 
@@ -446,7 +446,7 @@ def test_our_network_trains_saves_and_loads_with_supervised_attention(tmp_path):
     losses = result.history["attention_loss"]  # the supporting sentences are a training target
     assert len(losses) == 2 and all(np.isfinite(losses)) and losses[0] > 0
     bundle = load_model_dir(result.path)
-    stories = [s for task in world.TASKS for s in world.generate_stories(task, 12, 0)]
+    stories = [s for task in world.DEFAULT_TASKS for s in world.generate_stories(task, 12, 0)]
     encoded = encode_examples(
         babi.examples_of(stories), bundle.vocabulary, bundle.answers, bundle.config
     )
