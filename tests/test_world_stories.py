@@ -1,16 +1,15 @@
 """Tests of the stories of all twenty tasks and of the mixed stories (chatbot/world/).
 
-Every generated answer is confirmed by two readers that read only the written text and import
-nothing from the generator: tests/world_replay.py, written for these tests, and chatbot.yesno,
-the reader `chatbot convert` answers from. Both agree with every question of every real bAbI
-training file (asked in its yes form), so they read stories as bAbI means them.
+Every generated answer is confirmed by a reader that reads only the written text and imports
+nothing from the generator: chatbot.yesno, the reader `chatbot convert` answers from, which
+agrees with every question of every real bAbI training file asked in its yes form
+(tests/test_convert.py), so it reads stories as bAbI means them.
 """
 
 import re
 from collections import Counter
 
 import pytest
-from world_replay import Unanswerable, replay, replay_babi
 
 from chatbot import world, yesno
 from chatbot.babi import Question, Sentence, Story, read_stories, write_stories
@@ -47,61 +46,34 @@ def real_files(shared_babi, task):
 # ---- answers ------------------------------------------------------------------------------------
 
 
+def yesno_answers(story):
+    """(question, the reader's answer) for each question of a story, reading only its text."""
+    told, answers = [], []
+    for line in story.lines:
+        if isinstance(line, Question):
+            answers.append((line, yesno.answer(told, line.text)))
+        else:
+            told.append(line.text)
+    return answers
+
+
 @pytest.mark.parametrize("task", EVERYTHING)
 def test_every_generated_answer_agrees_with_the_independent_reader(generated, task):
+    """chatbot.yesno (the reader `chatbot convert` answers from) imports nothing from the
+    generator, and agrees with every real bAbI training question (tests/test_convert.py)."""
     checked = 0
     for split in world.SPLITS:
         for story in stories_of(generated, task, split):
-            for question, answer in replay(story):
+            for question, answer in yesno_answers(story):
                 assert answer == question.answer, (split, story.line, question)
                 checked += 1
     assert checked == QUESTIONS * 12 // 10
 
 
-@pytest.mark.parametrize("task", EVERYTHING)
-def test_every_generated_answer_agrees_with_the_converter_s_reader(generated, task):
-    """The reader `chatbot convert` answers from (issue 11's other half, chatbot/yesno.py)
-    reads the same text and must give the same answers."""
-    for split in world.SPLITS:
-        for story in stories_of(generated, task, split):
-            told = []
-            for line in story.lines:
-                if isinstance(line, Question):
-                    assert yesno.answer(told, line.text) == line.answer, (split, story.line, line)
-                else:
-                    told.append(line.text)
-
-
-@pytest.mark.parametrize("task", world.TASKS)
-def test_the_reader_agrees_with_every_real_training_question(shared_babi, task):
-    checked = 0
-    for path in real_files(shared_babi, task):
-        for story in read_stories(path):
-            for text, babi_answer, answer in replay_babi(story):
-                assert answer == babi_answer, (path.name, story.line, text)
-                checked += 1
-    assert checked >= 1000
-
-
-def test_the_reader_catches_wrong_answers_and_questions_it_cannot_settle():
-    story = Story(
-        [
-            Sentence(1, "Mary is either in the office or the park."),
-            Question(2, "Is Mary in the park?", "yes", (1,)),
-            Sentence(3, "John is not in the garden."),
-            Question(4, "Is John in the kitchen?", "no", (3,)),
-        ],
-        task="mix",
-    )
-    assert replay(Story(story.lines[:2], task="mix"))[0][1] == "maybe"
-    with pytest.raises(Unanswerable):
-        replay(story)
-
-
 def test_is_x_not_in_the_p_swaps_yes_and_no_and_keeps_maybe(generated):
     answers = Counter()
     for story in stories_of(generated, world.MIX):
-        for question, answer in replay(story):
+        for question, answer in yesno_answers(story):
             if " not in the " in question.text:
                 answers[answer] += 1
     assert answers["yes"] > 10 and answers["no"] > 10
