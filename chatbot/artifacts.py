@@ -409,8 +409,8 @@ def _swap_in(temporary: Path, folder: Path) -> None:
         raise ChatbotError(f"cannot write {folder}: {error.strerror or error}") from None
 
 
-def format_metadata(folder: str | os.PathLike | None = None) -> str:
-    """A model folder's metadata.json and model config as indented `key: value` lines.
+def describe_model(folder: str | os.PathLike | None = None) -> dict:
+    """What `chatbot info` says (folder, metadata.json, answer set, model config), without Keras.
 
     Args:
         folder: the model folder; None means the shipped default model.
@@ -418,13 +418,12 @@ def format_metadata(folder: str | os.PathLike | None = None) -> str:
     folder = default_model_dir() if folder is None else Path(folder)
     metadata = read_metadata(folder)
     config, answers, _ = read_config(folder)
-    described = {
-        "folder": str(folder),
-        **metadata,
-        "answer_set": answers,
-        "model": config.to_dict(),
-    }
-    return "\n".join(_lines(described))
+    return {"folder": str(folder), **metadata, "answer_set": answers, "model": config.to_dict()}
+
+
+def format_metadata(folder: str | os.PathLike | None = None) -> str:
+    """`describe_model` as indented `key: value` lines."""
+    return "\n".join(_lines(describe_model(folder)))
 
 
 def _lines(value, indent: str = "") -> list[str]:

@@ -277,3 +277,34 @@ def chat(model_dir):
     from chatbot.repl import run_session
 
     run_session(Chatbot.load(model_dir, wait=False))
+
+
+@cli.command()
+@click.option("--model", "model_dir", metavar="DIR", help="Model folder [default: shipped model].")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@click.option(
+    "--cors",
+    "cors_origins",
+    multiple=True,
+    metavar="ORIGIN",
+    help="Let pages from ORIGIN (like https://example.org) call the API; repeatable.",
+)
+def serve(model_dir, host, port, cors_origins):
+    """Serve the chatbot as a web page and an HTTP API until Ctrl-C.
+
+    GET / is the page; POST /api/ask takes {"story": "text" or ["sentence", ...], "question":
+    "..."} and returns what `chatbot ask --json` prints (200 answered, 422 cannot answer, 400
+    or 413 for a bad request, with {"error": "..."}); GET /api/info, GET /api/example?task=N
+    and GET /healthz. It listens on 127.0.0.1 (this machine only) unless --host says otherwise.
+    Needs the web extra: pip install '.[web]'.
+    """
+    from chatbot.serve import run_server
+
+    run_server(model_dir, host, port, cors_origins, report=click.echo)

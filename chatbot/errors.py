@@ -14,3 +14,11 @@ class UsageError(ChatbotError):
 
 class CannotAnswer(ChatbotError):
     """The bot will not guess: unknown words, or not a yes/no question (exit code 3)."""
+
+
+class BadRequest(ChatbotError):
+    """A malformed or oversized request to `chatbot serve`; `status` is its HTTP status."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
