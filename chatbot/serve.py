@@ -147,7 +147,9 @@ def listen(host: str, port: int) -> socket.socket:
     """A socket bound to (host, port); port 0 picks a free one. Raises ChatbotError if taken."""
     try:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM)
+        # IPPROTO_TCP named, so asyncio sets TCP_NODELAY on each connection: without it, a
+        # reply's body waits for the client to acknowledge its headers (some 40 ms).
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
         sock.listen(BACKLOG)  # now: a client that comes early waits instead of being refused
@@ -179,9 +181,11 @@ def run_server(model_dir=None, host="127.0.0.1", port=8000, cors_origins=(), rep
         report: prints a line (where it listens, when it stops).
     """
     from chatbot.bot import Chatbot
+    from chatbot.text import tokenize
 
     sock = listen(host, port)  # before the slow model load: a taken port fails at once
     bot = Chatbot(api.BatchedModel(Chatbot.load(model_dir).bundle))
+    tokenize("warm up")  # imports NLTK (seconds) now rather than in the first request
     app = build_app(bot, model_dir, cors_origins, loopback_only=is_loopback(host))
     config = uvicorn.Config(
         app,

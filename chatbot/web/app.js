@@ -90,7 +90,7 @@ function renderAnswer(question, status, body) {
     card.append(element("p", "label cannot", `cannot answer: ${body.reason}`));
   } else {
     const label = element("p", `label ${body.answer}`, body.answer);
-    label.append(element("span", "confidence", percent(body.confidence)));
+    label.append(" ", element("span", "confidence", `(${percent(body.confidence)})`));
     card.append(label);
     card.append(supportList(body.support));
   }
@@ -171,12 +171,15 @@ async function loadInfo() {
   try {
     const { body } = await getJson("/api/info");
     state.memory = body.memory;
+    const folderName = body.folder.split(/[\\/]/).filter(Boolean).pop();
     byId("model-info").textContent =
-      `Model: ${body.folder} · remembers the newest ${body.memory} sentences · ` +
+      `Model: ${folderName} · remembers the newest ${body.memory} sentences · ` +
       `knows ${body.vocabulary_size} words · answers ${body.answers.join(", ")}`;
+    byId("model-info").title = body.folder;
     const select = byId("task");
     for (const task of body.example_tasks) {
-      const option = element("option", "", `task ${task.task}: ${task.name}`);
+      const kind = task.name.replace(/^qa\d+_/, "").replaceAll("-", " ");
+      const option = element("option", "", `task ${task.task}: ${kind}`);
       option.value = String(task.task);
       select.append(option);
     }
