@@ -11,6 +11,7 @@ import threading
 
 import pytest
 
+from chatbot.world import TASKS
 from tests.cli_runner import run
 from tests.served import Served
 from tests.tiny_model import build_tiny_model
@@ -121,7 +122,7 @@ def test_info_says_what_chatbot_info_says(server, tiny_model, capsys):
     assert info["model"]["max_sentences"] == info["memory"] == 4
     assert info["vocabulary_size"] == info["model"]["vocabulary_size"]
     assert info["answers"] == ["yes", "no", "maybe"]
-    assert [task["task"] for task in info["example_tasks"]] == [6, 9, 10, 17, 18]
+    assert [task["task"] for task in info["example_tasks"]] == sorted(TASKS)
     assert all(task["question"].endswith("?") for task in info["example_tasks"])
 
 
@@ -129,16 +130,16 @@ def test_example_is_a_generated_story_with_questions(server):
     status, example = server.json("/api/example?task=17")
     assert status == 200
     assert (example["task"], example["name"]) == (17, "qa17_positional-reasoning")
-    assert len(example["story"]) == 2 and all(s.endswith(".") for s in example["story"])
+    assert example["story"] and all(s.endswith(".") for s in example["story"])
     assert example["questions"] and all(q.startswith("Is ") for q in example["questions"])
     status, example = server.json("/api/example")
-    assert status == 200 and example["task"] in (6, 9, 10, 17, 18)
+    assert status == 200 and example["task"] in TASKS
 
 
 def test_example_of_an_unknown_task_is_400(server):
-    assert server.json("/api/example?task=5") == (
+    assert server.json("/api/example?task=99") == (
         400,
-        {"error": "no generator for task '5'; use one of [6, 9, 10, 17, 18]"},
+        {"error": f"no generator for task '99'; use one of {sorted(TASKS)}"},
     )
 
 
