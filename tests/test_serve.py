@@ -204,19 +204,23 @@ def test_many_requests_at_once_get_their_own_answers(server):
         ]
 
 
-def test_cors_only_for_the_origin_given(tiny_model):
+@pytest.fixture(scope="module")
+def cors_server(tiny_model):
+    """A second server, with --cors; the Ctrl-C test (the last to use it) stops it."""
     served = Served("--model", str(tiny_model), "--cors", "https://example.org")
-    try:
-        _, headers, _ = served.call("/api/info", headers={"Origin": "https://example.org"})
-        assert headers["Access-Control-Allow-Origin"] == "https://example.org"
-        _, headers, _ = served.call("/api/info", headers={"Origin": "https://other.example"})
-        assert "Access-Control-Allow-Origin" not in headers
-    finally:
-        served.stop()
+    yield served
+    served.stop()
 
 
-def test_ctrl_c_finishes_the_request_in_flight_and_exits_0(tiny_model):
-    served = Served("--model", str(tiny_model))
+def test_cors_only_for_the_origin_given(cors_server):
+    _, headers, _ = cors_server.call("/api/info", headers={"Origin": "https://example.org"})
+    assert headers["Access-Control-Allow-Origin"] == "https://example.org"
+    _, headers, _ = cors_server.call("/api/info", headers={"Origin": "https://other.example"})
+    assert "Access-Control-Allow-Origin" not in headers
+
+
+def test_ctrl_c_finishes_the_request_in_flight_and_exits_0(cors_server):
+    served = cors_server
     try:
         body = json.dumps({"story": STORY, "question": QUESTION}).encode()
         with socket.create_connection(("127.0.0.1", served.port), timeout=60) as connection:
