@@ -54,6 +54,7 @@ PAGE_HEADERS = {
 }
 LOOPBACK_NAMES = ["localhost", "127.0.0.1", "::1", "[::1]"]
 BACKLOG = 2048  # connections waiting to be accepted (uvicorn's default)
+MAX_CONCURRENT = 1000  # connections and requests at once; more get 503 instead of piling up
 GRACEFUL_SECONDS = 10  # on Ctrl-C, how long requests in flight may take to finish
 
 
@@ -192,6 +193,7 @@ def run_server(model_dir=None, host="127.0.0.1", port=8000, cors_origins=(), rep
         log_level="warning",
         access_log=False,
         lifespan="off",
+        limit_concurrency=MAX_CONCURRENT,
         timeout_graceful_shutdown=GRACEFUL_SECONDS,
     )
     address, bound_port = sock.getsockname()[:2]
