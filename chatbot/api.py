@@ -149,16 +149,24 @@ def describe(model_dir, bot) -> dict:
     """The body of `GET /api/info`: what `chatbot info` says, and the memory and answers.
 
     There is no list of the sentence and question forms a model knows yet; `example_tasks`
-    names the tasks whose stories `example` generates, each with one sentence and question.
+    names the tasks whose stories `example` generates, each with one sentence and question, and
+    `words_known`: whether the model knows every word of a sample story of that task (a story
+    with words it does not know gets "cannot answer").
     """
     from chatbot.artifacts import describe_model
+    from chatbot.repl import EXAMPLE_QUESTIONS
     from chatbot.world import TASKS, generate_stories
 
     tasks = []
     for task, name in sorted(TASKS.items()):
-        story = generate_stories(task, 1, seed=0)[0]
+        story = generate_stories(task, EXAMPLE_QUESTIONS, seed=0)[0]
         sentence, question = story.sentences[0].text, story.questions[0].text
-        tasks.append({"task": task, "name": name, "sentence": sentence, "question": question})
+        texts = [line.text for line in story.lines]
+        known = not any(bot.unknown_words(text) for text in texts)
+        tasks.append(
+            {"task": task, "name": name, "sentence": sentence, "question": question}
+            | {"words_known": known}
+        )
     return {
         **describe_model(model_dir),
         "memory": bot.memory,

@@ -124,6 +124,7 @@ def test_info_says_what_chatbot_info_says(server, tiny_model, capsys):
     assert info["answers"] == ["yes", "no", "maybe"]
     assert [task["task"] for task in info["example_tasks"]] == sorted(TASKS)
     assert all(task["question"].endswith("?") for task in info["example_tasks"])
+    assert all(isinstance(task["words_known"], bool) for task in info["example_tasks"])
 
 
 def test_example_is_a_generated_story_with_questions(server):

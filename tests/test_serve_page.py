@@ -80,6 +80,8 @@ def test_tell_ask_see_bars_undo_and_screenshot(page, tmp_path):
 
     info = page.find_element(By.ID, "model-info")
     wait_for(page, lambda: "remembers the newest" in info.text, "model info shown")
+    chosen = page.execute_script("const s = byId('task'); return s.options[s.selectedIndex].text")
+    assert "does not know" not in chosen  # it starts on a task whose words the model knows
 
     type_into(page, "sentence", "Mary moved to the bathroom.")
     type_into(page, "sentence", "Sandra journeyed to the bedroom. John went to the hallway.")
@@ -123,6 +125,8 @@ def test_tell_ask_see_bars_undo_and_screenshot(page, tmp_path):
 def test_load_an_example_and_reset(page):
     from selenium.webdriver.common.by import By
 
+    page.find_element(By.ID, "reset").click()  # the story may hold the last test's sentences
+    wait_for(page, lambda: story_lines(page) == [], "an empty story")
     page.find_element(By.CSS_SELECTOR, "#task option[value='17']").click()
     page.find_element(By.ID, "example").click()
     wait_for(page, lambda: len(story_lines(page)) > 0, "a task 17 story")

@@ -179,10 +179,14 @@ async function loadInfo() {
     const select = byId("task");
     for (const task of body.example_tasks) {
       const kind = task.name.replace(/^qa\d+_/, "").replaceAll("-", " ");
-      const option = element("option", "", `task ${task.task}: ${kind}`);
+      const unknown = task.words_known ? "" : " (words the model does not know)";
+      const option = element("option", "", `task ${task.task}: ${kind}${unknown}`);
       option.value = String(task.task);
       select.append(option);
     }
+    // Start on a task whose stories the model can read.
+    const readable = body.example_tasks.find((task) => task.words_known);
+    if (readable) select.value = String(readable.task);
     renderStory();
   } catch (error) {
     say(`could not reach the server: ${error}`);
