@@ -16,10 +16,12 @@ Training (chatbot/train.py) fits both outputs: the answer, and the attention tow
 supporting sentences.
 """
 
-import keras
-from keras import layers, ops
+import warnings
 
+from chatbot.backend import keras
 from chatbot.config import ModelConfig
+
+layers, ops = keras.layers, keras.ops
 
 
 @keras.saving.register_keras_serializable(package="chatbot")
@@ -165,6 +167,23 @@ class NamedOutput(layers.Layer):
         return x
 
 
+def load_model(path, compile: bool = False) -> keras.Model:
+    """Load a saved network (a `.keras` file) with Keras' `safe_mode`, our layers registered.
+
+    Args:
+        path: the `.keras` file.
+        compile: also restore the optimizer and losses (a training checkpoint).
+
+    Raises:
+        Whatever Keras raises for a missing or damaged file; callers say what to do about it.
+    """
+    with warnings.catch_warnings():
+        # Keras warns developers about layers without build(); the checks on loading and the
+        # tests (save -> load -> same outputs) are what guard a loaded model.
+        warnings.simplefilter("ignore", UserWarning)
+        return keras.saving.load_model(path, compile=compile, safe_mode=True)
+
+
 def _inputs(config: ModelConfig, flexible_memory: bool):
     # A flexible memory takes any number of sentence slots up to max_sentences, so short
     # stories can be answered through a narrower (cheaper) memory with the same result.
@@ -198,11 +217,6 @@ def build_model(config: ModelConfig) -> keras.Model:
     """
     if config.architecture == "tutorial":
         return _build_tutorial(config)
-    if config.architecture != "relational":
-        raise ValueError(
-            "Unknown architecture; use 'relational' or 'tutorial'. "
-            f"Received: {config.architecture!r}"
-        )
     story, question = _inputs(config, flexible_memory=True)
     story_encoder = SentenceEncoder(
         config.vocabulary_size,
@@ -217,7 +231,12 @@ def build_model(config: ModelConfig) -> keras.Model:
     memories = story_encoder(story, question)  # (batch, sentences, hidden)
     memory_mask = ops.any(ops.not_equal(story, 0), axis=-1)  # (batch, sentences)
     answer, attention = Reasoner(
-        config.max_sentences, config.hidden_dim, config.answer_count, name="reasoner"
+        config.max_sentences,
+        config.hidden_dim,
+        config.answer_count,
+        blocks=config.blocks,
+        heads=config.heads,
+        name="reasoner",
     )(memories, memory_mask, question_encoder(question))
     return _model(story, question, answer, attention, "memory_network")
 

@@ -217,8 +217,11 @@ def test_keras_runs_on_tensorflow_whatever_the_environment_says():
     import sys
 
     environment = dict(__import__("os").environ, KERAS_BACKEND="jax")
+    code = (
+        "import chatbot, os; before = os.environ['KERAS_BACKEND']; "
+        "from chatbot.backend import keras; print(before, keras.backend.backend())"
+    )
     printed = subprocess.run(
-        [sys.executable, "-c", "import chatbot, os; print(os.environ['KERAS_BACKEND'])"],
-        env=environment, capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    assert printed.stdout.strip() == "tensorflow"
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True
+    )
+    assert printed.stdout.split() == ["jax", "tensorflow"]  # `import chatbot` changes nothing

@@ -30,7 +30,7 @@ def test_the_default_model_scores_99_percent_on_each_task_of_an_unseen_seed(bot)
     for task in world.DEFAULT_TASKS:
         stories = world.generate_stories(task, QUESTIONS_PER_TASK, seed=UNSEEN_SEED, split="test")
         examples += babi.examples_of(stories)
-    report = evaluate(bot, examples)
+    report = evaluate(bot.bundle, examples)
     assert report["questions"] == QUESTIONS_PER_TASK * len(world.DEFAULT_TASKS)
     for task, scores in report["per_task"].items():
         assert scores["accuracy"] >= 0.99, (task, scores)

@@ -21,9 +21,11 @@ from cli_runner import run
 import chatbot  # noqa: F401  (first: it keeps TensorFlow's start-up logs quiet)
 from chatbot import babi, world
 from chatbot.artifacts import load_model_dir
+from chatbot.checkpoints import work_folder
 from chatbot.config import TrainConfig
+from chatbot.dataset import count_overlap, split_by_story
 from chatbot.errors import ChatbotError, UsageError
-from chatbot.train import count_overlap, split_by_story, train, work_folder
+from chatbot.train import train
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = {"architecture": "tutorial"}  # see the module docstring
@@ -70,47 +72,6 @@ def folder_bytes(folder: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
 
 
-# Splitting and overlap (no training).
-
-
-def four(four_stories):
-    return babi.read_stories(four_stories)
-
-
-def test_split_holds_out_whole_stories_by_seed(four_stories):
-    stories = four(four_stories)
-    training, validation = split_by_story(stories, 0.5, seed=3)
-    assert (len(training), len(validation)) == (2, 2)
-    assert sorted(map(id, training + validation)) == sorted(map(id, stories))
-    assert [stories.index(story) for story in training] == sorted(
-        stories.index(story) for story in training
-    )  # original order kept
-    again = split_by_story(stories, 0.5, seed=3)
-    assert again == (training, validation)
-    others = {tuple(map(id, split_by_story(stories, 0.5, seed)[1])) for seed in range(10)}
-    assert len(others) > 1  # the seed chooses
-
-
-@pytest.mark.parametrize("share, held", [(0.01, 1), (0.25, 1), (0.5, 2), (0.99, 3)])
-def test_split_holds_out_at_least_one_story_and_never_all(four_stories, share, held):
-    training, validation = split_by_story(four(four_stories), share, seed=0)
-    assert (len(training), len(validation)) == (4 - held, held)
-
-
-def test_split_of_one_story_is_an_error(four_stories):
-    with pytest.raises(ChatbotError, match="need at least two stories with questions"):
-        split_by_story(four(four_stories)[:1], 0.1, seed=0)
-
-
-def test_overlap_counts_identical_stories_and_questions(four_stories):
-    stories = four(four_stories)
-    assert count_overlap(stories[:3], [stories[0], stories[3]]) == {"stories": 1, "questions": 2}
-    # A story that shares its first question with a training story, but not its ending.
-    prefix = babi.Story(lines=stories[0].lines[:3], task="qa6")
-    assert count_overlap(stories[:1], [prefix]) == {"stories": 0, "questions": 1}
-    assert count_overlap(stories[:2], stories[2:]) == {"stories": 0, "questions": 0}
-
-
 # Bad input (no training).
 
 
@@ -137,7 +98,7 @@ def files(tmp_path, four_stories):
         (["good"], {"batch_size": -1}, {}, UsageError, "^batch size must be a whole number >= 1"),
         (["good"], {}, {"validation_split": 1.5}, UsageError, "^the validation split is a share"),
         (["good"], {}, {"validation_split": 0.2, "valid": "good"}, UsageError,
-         "^give either --valid FILE or --validation-split, not both$"),
+         "^give either `valid` or `validation_split`, not both$"),
         (["no_questions"], {}, {}, ChatbotError, "qa6_statements_train.txt holds no questions; "),
         (["good", "where"], {}, {}, ChatbotError,
          r"qa1_single-supporting-fact_train.txt shares no answer with the rest of the data \("
@@ -160,7 +121,7 @@ def test_bad_input_is_refused_before_training(
 def test_existing_out_needs_overwrite(files, tmp_path):
     out = tmp_path / "model"
     out.mkdir()
-    with pytest.raises(ChatbotError, match=f"^{out} already exists; pass --overwrite to replace"):
+    with pytest.raises(ChatbotError, match=f"^{out} already exists; pass `overwrite=True`"):
         train([str(files["good"])], out)
 
 
@@ -171,7 +132,7 @@ def test_unwritable_out(files, tmp_path):
 
 
 def test_model_options_cannot_set_the_sizes_from_the_data(files, tmp_path):
-    with pytest.raises(UsageError, match="model options can set embedding_dim, hidden_dim"):
+    with pytest.raises(UsageError, match="model options can set architecture, blocks, embedd"):
         train([str(files["good"])], tmp_path / "model", model_options={"max_words": 3})
     assert not work_folder(tmp_path / "model").exists()
 
@@ -280,8 +241,8 @@ def test_an_interrupted_run_resumes_to_the_same_model(reference, tmp_path):
     state = json.loads((work_folder(out) / "state.json").read_text())
     assert state["epoch"] == 1
     assert lines[-1] == (
-        f"interrupted after epoch 1; the checkpoints are in {work_folder(out)}: run the same "
-        "command with --resume to continue"
+        f"interrupted after epoch 1; the checkpoints are in {work_folder(out)}: train again "
+        "with `resume=True` to continue"
     )
 
     resumed = tiny_train(out, overwrite=True, resume=True, report=lines.append)
@@ -300,7 +261,7 @@ def test_resume_refuses_a_checkpoint_of_other_settings(tmp_path):
     out = tmp_path / "model"
     with pytest.raises(KeyboardInterrupt):
         tiny_train(out, callbacks=[InterruptAfterFirstEpoch()])
-    with pytest.raises(ChatbotError, match="holds a run with other data or settings; run without"):
+    with pytest.raises(ChatbotError, match="other data or settings; train with `resume=False`"):
         tiny_train(out, resume=True, settings=tiny_settings(seed=1))
     assert not out.exists()
 
@@ -422,6 +383,7 @@ def test_a_valid_file_replaces_the_split(tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_a_valid_folder_means_its_valid_files(tmp_path):
     folder = tmp_path / "generated"
     world.generate_files(folder, questions=20, seed=5, tasks=(6, 9))  # 2 questions per valid file
@@ -456,12 +418,3 @@ def test_our_network_trains_saves_and_loads_with_supervised_attention(tmp_path):
     )
     np.testing.assert_allclose(probabilities, expected["answer"].numpy(), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(attention, expected["attention"].numpy(), rtol=1e-5, atol=1e-6)
-
-
-def test_attention_targets_spread_over_the_supporting_sentences():
-    from chatbot.train import attention_targets
-
-    supporting = np.array([[False, True, True], [False, False, False], [True, False, False]])
-    np.testing.assert_array_equal(
-        attention_targets(supporting), [[0, 0.5, 0.5], [0, 0, 0], [1, 0, 0]]
-    )
