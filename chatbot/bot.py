@@ -198,30 +198,10 @@ class Chatbot:
         unknown = tuple(dict.fromkeys(question_unknown + encoded.unknown_words))
         question_words = tokenize(question)
 
-        def cannot(reason: str) -> Answer:
+        reason = self._refusal(question_words, unknown, encoded)
+        if reason is not None:
             support = tuple((sentence, 0.0) for sentence in sentences)
             return Answer(None, 0.0, support, unknown, reason, truncated)
-
-        if not question_words:
-            return cannot(f"there is no question in that; ask like {EXAMPLE_QUESTION}")
-        if self.yes_no and question_words[0] in WH_WORDS:
-            return cannot(
-                f'I answer yes/no questions, like {EXAMPLE_QUESTION}, not "{question_words[0]}" '
-                "questions"
-            )
-        if self.yes_no and question_words[0] not in AUXILIARIES:
-            return cannot(f"{NOT_YES_NO} (as in {EXAMPLE_QUESTION})")
-        if unknown:
-            return cannot(self.describe_unknown(unknown))
-        if len(question_words) > config.max_question_words:
-            return cannot(
-                f"the question has {len(question_words)} words and I read at most "
-                f"{config.max_question_words}; ask it shorter"
-            )
-        if encoded.cut_words:
-            return cannot(next(filter(None, map(self.too_long, remembered))))
-        if not remembered:
-            return cannot('the story is empty; tell me one first, like "Mary went to the kitchen."')
         probabilities, attention = self.bundle.predict(encoded.ids[None], question_ids[None])
         probabilities = np.asarray(probabilities)[0]  # (answers,)
         attention = np.asarray(attention)[0]  # (slots,)
@@ -238,6 +218,30 @@ class Chatbot:
             reason=None,
             truncated=truncated,
         )
+
+    def _refusal(self, question_words: list[str], unknown: tuple[str, ...], encoded) -> str | None:
+        """Why the bot will not answer this question about this story, or None."""
+        if not question_words:
+            return f"there is no question in that; ask like {EXAMPLE_QUESTION}"
+        if self.yes_no and question_words[0] in WH_WORDS:
+            return (
+                f'I answer yes/no questions, like {EXAMPLE_QUESTION}, not "{question_words[0]}" '
+                "questions"
+            )
+        if self.yes_no and question_words[0] not in AUXILIARIES:
+            return f"{NOT_YES_NO} (as in {EXAMPLE_QUESTION})"
+        if unknown:
+            return self.describe_unknown(unknown)
+        if len(question_words) > self.config.max_question_words:
+            return (
+                f"the question has {len(question_words)} words and I read at most "
+                f"{self.config.max_question_words}; ask it shorter"
+            )
+        if encoded.cut_words:
+            return next(filter(None, map(self.too_long, encoded.sentences)))
+        if not encoded.sentences:
+            return 'the story is empty; tell me one first, like "Mary went to the kitchen."'
+        return None
 
 
 def _load_in_background(folder: Path) -> Future:

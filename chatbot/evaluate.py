@@ -100,54 +100,60 @@ def build_report(examples, encoded, probabilities, attention, answers, mistakes:
     expected_index = np.asarray(encoded["answer"])
     unknown = np.asarray(encoded["unknown"], dtype=bool)
     supporting = np.asarray(encoded["supporting"], dtype=bool)
-    truncated = np.asarray(encoded["truncated"])
-
     predicted = probabilities.argmax(axis=1)
     confidence = np.where(unknown, 0.0, probabilities.max(axis=1))
     correct = ~unknown & (expected_index >= 0) & (predicted == expected_index)
     got = [NO_ANSWER if unknown[i] else answers[predicted[i]] for i in range(count)]
 
-    # Support: does the most-attended slot hold one of bAbI's supporting sentences?
-    has_support = supporting.any(axis=1)
-    attended = supporting[np.arange(count), attention.argmax(axis=1)] & ~unknown
-    support_questions = int(has_support.sum())
-
-    expected_counts = Counter(example.answer for example in examples)
-    baseline_answer, baseline_hits = expected_counts.most_common(1)[0]
-
-    confusion: dict[str, dict[str, int]] = {}
-    for example, label in zip(examples, got, strict=True):
-        row = confusion.setdefault(example.answer, {})
-        row[label] = row.get(label, 0) + 1
-    # The model's answers in its order, then the expected ones it cannot give, then no answer.
-    labels = dict.fromkeys([*answers, *confusion, NO_ANSWER])
-    order = {label: rank for rank, label in enumerate(labels)}
-    confusion = {
-        expected: {label: confusion[expected][label] for label in sorted(row, key=order.get)}
-        for expected, row in sorted(confusion.items(), key=lambda item: order[item[0]])
-    }
-
-    wrong = [i for i in range(count) if not correct[i]]
-    wrong.sort(key=lambda i: -confidence[i])  # stable: ties stay in data order
+    support_accuracy, support_questions = _support(supporting, attention, unknown)
+    baseline_answer, baseline_hits = Counter(ex.answer for ex in examples).most_common(1)[0]
+    # The wrong answers, most confident first (the sort is stable: ties stay in data order).
+    wrong = sorted(np.flatnonzero(~correct), key=lambda i: -confidence[i])
     return {
         "accuracy": float(correct.mean()),
         "questions": count,
         "per_file": _accuracy_by([example.source for example in examples], correct),
         "per_task": _accuracy_by([example.task or "(unknown)" for example in examples], correct),
         "answers": list(answers),
-        "confusion": confusion,
+        "confusion": _confusion([example.answer for example in examples], got, answers),
         "baseline_accuracy": baseline_hits / count,
         "baseline_answer": baseline_answer,
-        "support_accuracy": float(attended[has_support].mean()) if support_questions else None,
+        "support_accuracy": support_accuracy,
         "support_questions": support_questions,
         "unknown_word_questions": int(unknown.sum()),
-        "truncated_stories": int((truncated > 0).sum()),
+        "truncated_stories": int((np.asarray(encoded["truncated"]) > 0).sum()),
         "unknown_answers": int((expected_index < 0).sum()),
         "mistake_count": len(wrong),
         "mistakes": [
             _mistake(examples[i], got[i], confidence[i], attention[i], supporting[i])
             for i in wrong[:mistakes]
         ],
+    }
+
+
+def _support(supporting, attention, unknown) -> tuple[float | None, int]:
+    """How often the most-attended slot holds a supporting sentence, of how many questions.
+
+    Only questions with a supporting sentence in memory count; an unanswered one is a miss.
+    """
+    has_support = supporting.any(axis=1)
+    attended = supporting[np.arange(len(supporting)), attention.argmax(axis=1)] & ~unknown
+    questions = int(has_support.sum())
+    return (float(attended[has_support].mean()) if questions else None), questions
+
+
+def _confusion(expected: list[str], got: list[str], answers) -> dict[str, dict[str, int]]:
+    """{expected: {got: count}}: the model's answers in its order, then the expected ones it
+    cannot give, then no answer."""
+    confusion: dict[str, dict[str, int]] = {}
+    for wanted, label in zip(expected, got, strict=True):
+        row = confusion.setdefault(wanted, {})
+        row[label] = row.get(label, 0) + 1
+    labels = dict.fromkeys([*answers, *confusion, NO_ANSWER])
+    order = {label: rank for rank, label in enumerate(labels)}
+    return {
+        wanted: {label: confusion[wanted][label] for label in sorted(row, key=order.get)}
+        for wanted, row in sorted(confusion.items(), key=lambda item: order[item[0]])
     }
 
 
