@@ -14,7 +14,6 @@ from chatbot import artifacts, files
 from chatbot.artifacts import load_model_dir, save_model_dir
 from chatbot.config import ModelConfig, TrainConfig
 from chatbot.errors import ChatbotError
-from chatbot.inference import ModelBundle
 from chatbot.text import Vocabulary
 
 VOCABULARY = Vocabulary.build(["Mary went to the kitchen.", "Is Mary in the kitchen?"])
@@ -22,26 +21,16 @@ ANSWERS = ["maybe", "no", "yes"]
 METADATA = {"validation_accuracy": 0.5, "overlap": {"stories": 0, "questions": 1}}
 
 
-def tiny_config(**changes) -> ModelConfig:
-    sizes = dict(vocabulary_size=len(VOCABULARY), answer_count=3, max_sentences=4, max_words=6,
-                 max_question_words=5, embedding_dim=4, hidden_dim=4)  # fmt: skip
-    return ModelConfig(**{**sizes, **changes})
-
-
-def tiny_bundle(**changes) -> ModelBundle:
-    import keras
-
-    from chatbot.model import build_model
-
-    keras.utils.set_random_seed(0)
-    config = tiny_config(**changes)
-    return ModelBundle(build_model(config), VOCABULARY, config, ANSWERS, dict(METADATA),
-                       TrainConfig(epochs=3))  # fmt: skip
-
-
 @pytest.fixture(scope="module")
-def bundle():
-    return tiny_bundle()
+def bundle(tiny_bundle):
+    """The tiny network, with a vocabulary, answer set, sizes and metadata of its own."""
+    made = tiny_bundle(
+        ["Mary went to the kitchen.", "Is Mary in the kitchen?"], ANSWERS, max_words=6,
+        max_question_words=5,
+    )  # fmt: skip
+    made.metadata, made.train_config = dict(METADATA), TrainConfig(epochs=3)
+    assert made.vocabulary == VOCABULARY
+    return made
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,8 @@ from chatbot import babi, world
 from chatbot.artifacts import default_model_dir, load_model_dir, read_metadata
 from chatbot.evaluate import evaluate
 
+pytestmark = pytest.mark.slow  # loads and runs the shipped model on thousands of questions
+
 # The default model was trained on generated stories of seed 0 (train split); these come from
 # another seed, so none of their stories were seen in training.
 UNSEEN_SEED = 20261127

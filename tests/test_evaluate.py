@@ -227,9 +227,9 @@ def test_unwritable_output_is_a_one_line_error(tmp_path, save):
 
 
 @pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
+def model_dir(tiny_bundle, tmp_path_factory):
     folder = tmp_path_factory.mktemp("models") / "always-yes"
-    build_always_yes_model(folder)
+    build_always_yes_model(tiny_bundle, folder)
     return folder
 
 

@@ -4,9 +4,7 @@ import numpy as np
 
 import chatbot  # noqa: F401  (first: it keeps TensorFlow's start-up logs quiet)
 from chatbot import inference
-from chatbot.config import ModelConfig
-from chatbot.inference import ModelBundle, _distinct_rows
-from chatbot.text import Vocabulary
+from chatbot.inference import _distinct_rows
 
 MARY, JOHN = "Mary moved to the bathroom.", "John went to the hallway."
 OLD, SANDRA = "Daniel went to the garden.", "Sandra is either in the park or the office."
@@ -25,14 +23,13 @@ def ragged_examples(tmp_path, stories):
     return examples_of(read_stories(path))
 
 
-def test_batches_sorted_by_story_length_give_the_whole_models_outputs(tmp_path, monkeypatch):
-    from tiny_model import MAX_SENTENCES, build_tiny_model
-
+def test_batches_sorted_by_story_length_give_the_whole_models_outputs(
+    tmp_path, monkeypatch, tiny_model_dir
+):
     from chatbot.artifacts import load_model_dir
     from chatbot.features import encode_examples
 
-    build_tiny_model(tmp_path / "tiny")  # seeded random weights: every slot matters
-    bundle = load_model_dir(tmp_path / "tiny")
+    bundle = load_model_dir(tiny_model_dir)  # seeded random weights: every slot matters
     examples = ragged_examples(tmp_path, [1, 2, 1, 3, 6, 2, 5, 1, 4, 2, 1, 1])
     encoded = encode_examples(examples, bundle.vocabulary, bundle.answers, bundle.config)
     expected = bundle.model(
@@ -51,19 +48,17 @@ def test_batches_sorted_by_story_length_give_the_whole_models_outputs(tmp_path, 
     np.testing.assert_allclose(probabilities, expected_probabilities, atol=1e-5)
     np.testing.assert_allclose(attention, expected_attention, atol=1e-5)
     # Sorted by story length, so batches of short stories need few slots.
-    assert MAX_SENTENCES == 4 and widths == sorted(widths) and widths[0] < widths[-1] == 4
+    assert widths == sorted(widths) and widths[0] < widths[-1] == bundle.config.max_sentences == 4
 
 
-def test_a_model_that_cannot_read_fewer_slots_is_run_whole(tmp_path, monkeypatch):
+def test_a_model_that_cannot_read_fewer_slots_is_run_whole(tmp_path, monkeypatch, tiny_bundle):
     from chatbot.features import encode_examples
-    from chatbot.model import build_model
-    from chatbot.text import Vocabulary
 
-    vocabulary = Vocabulary.build([MARY, JOHN, OLD, SANDRA, "Is Mary in the bathroom?"])
-    config = ModelConfig(len(vocabulary), 3, 4, 8, 8, 4, 4, architecture="tutorial")
     # The word-level tutorial network flattens all slots: its story input has a fixed width,
     # so every batch must be run on the whole memory.
-    bundle = ModelBundle(build_model(config), vocabulary, config, ["yes", "no", "maybe"])
+    words = [MARY, JOHN, OLD, SANDRA, "Is Mary in the bathroom?"]
+    bundle = tiny_bundle(words, max_words=8, max_question_words=8, architecture="tutorial")
+    vocabulary, config = bundle.vocabulary, bundle.config
     assert not bundle.flexible_memory
     examples = ragged_examples(tmp_path, [1, 2, 1, 3, 1, 2])
     encoded = encode_examples(examples, vocabulary, bundle.answers, config)
@@ -76,12 +71,9 @@ def test_a_model_that_cannot_read_fewer_slots_is_run_whole(tmp_path, monkeypatch
     np.testing.assert_allclose(attention, expected["attention"].numpy(), atol=1e-6)
 
 
-def test_each_distinct_pair_is_run_once(monkeypatch):
-    from chatbot.model import build_model
-
-    config = ModelConfig(9, 3, 2, 2, 2, 4, 4, architecture="tutorial")
-    bundle = ModelBundle(build_model(config), Vocabulary.build(["a b c d e f g"]), config,
-                         ["yes", "no", "maybe"])  # fmt: skip
+def test_each_distinct_pair_is_run_once(monkeypatch, tiny_bundle):
+    bundle = tiny_bundle(["a b c d e f g"], max_sentences=2, max_words=2, max_question_words=2,
+                         architecture="tutorial")  # fmt: skip
     story = np.array([[[0, 0], [1, 2]], [[0, 0], [1, 1]], [[0, 0], [1, 2]], [[3, 1], [1, 1]]])
     question = np.array([[1, 0], [1, 0], [1, 0], [2, 0]])
     rows, predict_batch = [], bundle._predict_batch
