@@ -1,11 +1,11 @@
 """Held-out scoring: how often a model is right, on which questions it errs, and why.
 
 `evaluate(bundle, examples)` answers every question through `ModelBundle.predict` and returns
-a report, a plain dict that `format_report` prints, `save_json` writes and `plots.save_report_plot`
-draws. The report itself is computed by `build_report`, a pure function of the examples, their
-encoding and the model's outputs, so it can be checked with hand-made arrays. This is the one
-definition of "correct": `chatbot evaluate` and training's validation figures (metadata.json)
-both come from it.
+a report, a plain dict that `format_report` prints, `save_json` writes and
+`plots.save_evaluation_plot` draws. The report itself is computed by `build_report`, a pure
+function of the examples, their encoding and the model's outputs, so it can be checked with
+hand-made arrays. This is the one definition of "correct": `chatbot evaluate` and training's
+validation figures (metadata.json) both come from it.
 
 How odd questions count, so that no question is ever left out of the total:
 - A question that, or whose sentences in memory, hold words the model does not know is not

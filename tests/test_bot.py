@@ -212,6 +212,7 @@ def test_the_default_model_answers_the_contract_story():
     assert bot.answer(story, "Is Zorblax in the kitchen?").unknown_words == ("zorblax",)
 
 
+@pytest.mark.slow
 def test_keras_runs_on_tensorflow_whatever_the_environment_says():
     import subprocess
     import sys
