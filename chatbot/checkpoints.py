@@ -136,10 +136,20 @@ def _load_npz(path: Path) -> list:
 
 
 class ResumableEarlyStopping(keras.callbacks.EarlyStopping):
-    """Keras early stopping whose state (best score, wait, best weights) survives a resume."""
+    """Keras early stopping whose state (best score, wait, best weights) survives a resume.
 
-    def __init__(self, state, partial, **kwargs):
-        super().__init__(**kwargs)
+    It stops when `monitor` (a metric to maximize) has not improved for `patience` epochs and
+    restores the best epoch's weights.
+    """
+
+    def __init__(self, state, partial, monitor: str, patience: int, verbose: int = 0):
+        super().__init__(
+            monitor=monitor,
+            mode="max",
+            patience=patience,
+            restore_best_weights=True,
+            verbose=1 if verbose else 0,
+        )
         self.resumed = state["early_stopping"] if state else None
         self.partial = partial
 

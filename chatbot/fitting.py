@@ -7,6 +7,7 @@ the epoch number, so a resumed run sees exactly the batches the uninterrupted ru
 """
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,12 +34,26 @@ def fit(
     prepared: dataset.Prepared,
     settings: TrainConfig,
     partial: Path,
-    resume: bool,
-    verbose: int,
-    report,
-    callbacks,
+    *,
+    resume: bool = False,
+    verbose: int = 0,
+    report: Callable[[str], None] = print,
+    callbacks: Sequence = (),
 ) -> Fit:
-    """Build or resume the model and fit it; returns a `Fit` with the best weights."""
+    """Build the model, or resume it from the work folder, and fit it.
+
+    Args:
+        prepared: the encoded data and the model's sizes (`dataset.prepare`).
+        settings: epochs, batch size, learning rate, patience, seed, ...
+        partial: the work folder for the checkpoints (`checkpoints.prepare_work_folder`).
+        resume: continue from the work folder's last finished epoch.
+        verbose: Keras progress: 0 silent, 1 progress bar, 2 one line per epoch.
+        report: called with one line at a time for notices (resuming, interrupted).
+        callbacks: extra Keras callbacks.
+
+    Returns:
+        The `Fit`, holding a clean copy of the model with the best weights.
+    """
     import tensorflow as tf
 
     keras.utils.set_random_seed(settings.seed)
@@ -52,13 +67,7 @@ def fit(
 
     model, state = checkpoints.start(partial, fingerprint, resume, new_model, report)
     stopping = checkpoints.ResumableEarlyStopping(
-        state,
-        partial,
-        monitor=MONITOR,
-        mode="max",
-        patience=settings.patience,
-        restore_best_weights=True,
-        verbose=1 if verbose else 0,
+        state, partial, MONITOR, settings.patience, verbose
     )
     progress = checkpoints.SaveProgress(partial, fingerprint, stopping, state)
     if checkpoints.finished(state, settings.epochs):
@@ -76,8 +85,12 @@ def fit(
             )
             raise
         state = progress.state or state
-    # A clean copy without optimizer state or training setup: what the folder ships.
-    final = build_model(prepared.config)
+    return _result(model, prepared.config, state)
+
+
+def _result(model, config, state: dict) -> Fit:
+    """A clean copy of the model without optimizer state or training setup: what ships."""
+    final = build_model(config)
     final.set_weights(model.get_weights())
     return Fit(
         model=final,

@@ -57,9 +57,8 @@ def train(
             built-in stories of tasks 6, 9, 10, 17, 18 (`settings.generated_questions` each).
         out: the model folder to write; it appears only when the run is complete.
         settings: epochs, batch size, learning rate, patience, seed, ...; defaults `TrainConfig()`.
-        valid: a bAbI file of validation stories, instead of holding out part of `data`.
-        validation_split: share of the stories held out (default `settings.validation_split`);
-            not together with `valid`.
+        valid: bAbI validation stories (a file, glob or folder) instead of a held-out share.
+        validation_split: the share held out (default `settings.validation_split`), or `valid`.
         resume: continue from the checkpoints in `OUT.partial` of an interrupted run.
         overwrite: replace an existing `out` (it stays intact until the new one is complete).
         model_options: `ModelConfig` fields to set (embedding_dim, hidden_dim, blocks, heads,
@@ -77,11 +76,12 @@ def train(
             existing `out` without `overwrite`, an unwritable `out`, a mismatched checkpoint.
     """
     settings = _checked_settings(data, settings or TrainConfig(), valid, validation_split)
-    report = report or (lambda line: None)
-    out = Path(out)
-    started = time.monotonic()
+    report, out, started = report or (lambda line: None), Path(out), time.monotonic()
     partial, prepared = _prepare(data, out, settings, valid, overwrite, model_options, report)
-    fit = fitting.fit(prepared, settings, partial, resume, verbose, report, callbacks)
+    fit = fitting.fit(
+        prepared, settings, partial, resume=resume, verbose=verbose, report=report,
+        callbacks=callbacks,
+    )  # fmt: skip
     bundle = ModelBundle(fit.model, prepared.vocabulary, prepared.config, prepared.answers)
     bundle.train_config = settings
     # The one definition of "correct": metadata.json says what `chatbot evaluate` would say.
