@@ -48,7 +48,22 @@ class Prepared:
 
 
 def prepare(data, settings: TrainConfig, valid, model_options: dict, report) -> Prepared:
-    """Read and split the data, size the model, encode the arrays: everything before Keras."""
+    """Read and split the data, size the model, encode the arrays: everything before Keras.
+
+    Args:
+        data: bAbI files, folders (their `*_train.txt` files), or `GENERATED`.
+        settings: the seed, validation share, memory and generated questions per task.
+        valid: validation stories (a file, glob or folder) instead of a held-out share, or None.
+        model_options: `ModelConfig` fields to set; the sizes come from the training data.
+        report: called with one notice line at a time (sizes, overlap, unseen answers).
+
+    Returns:
+        The `Prepared` data.
+
+    Raises:
+        ChatbotError: unreadable data, no questions, answers with nothing in common, or no
+            validation question with an answer seen in training.
+    """
     training = _load_data(data, settings)
     _check_answers(training.stories)
     if valid is not None:
