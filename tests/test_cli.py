@@ -53,6 +53,6 @@ def test_library_messages_get_their_flags():
 def test_every_library_wording_the_cli_rewrites_is_in_the_library():
     """The table goes stale silently otherwise: a library message changed, the CLI not."""
     package = Path(chatbot.__file__).parent
-    sources = "".join(path.read_text() for path in package.glob("*.py") if path.name != "cli.py")
+    sources = "".join(path.read_text() for path in package.rglob("*.py") if path.name != "cli.py")
     for library in FLAG_WORDING:
         assert library in sources, library
