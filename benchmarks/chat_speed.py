@@ -91,12 +91,13 @@ def tutorial_bot(bot):
     speed does not depend on the weights)."""
     import dataclasses
 
-    from chatbot.artifacts import ModelBundle
     from chatbot.bot import Chatbot
+    from chatbot.inference import ModelBundle
     from chatbot.model import build_model
 
     config = dataclasses.replace(bot.bundle.config, architecture="tutorial")
-    return Chatbot(ModelBundle(build_model(config), bot.bundle.vocabulary, config, bot.answers))
+    bundle = ModelBundle(build_model(config), bot.vocabulary, config, bot.answers)
+    return Chatbot(bot.vocabulary, config, bot.answers, bundle)
 
 
 def milliseconds_per_answer(bot, answers: int) -> float:

@@ -132,7 +132,7 @@ def default(babi: Path, work: Path) -> dict:
         for task, name in YES_NO.items():
             examples = babi_format.examples_of(babi_format.read_stories(babi / folder / name))
             started = time.monotonic()
-            report = evaluate(bot, examples)
+            report = evaluate(bot.bundle, examples)
             results[f"{folder}/{task}"] = {
                 "accuracy": round(report["accuracy"], 4),
                 "support_accuracy": round(report["support_accuracy"], 4),

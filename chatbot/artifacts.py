@@ -12,23 +12,16 @@ TensorFlow and Keras are imported inside the functions that need them, so readin
 metadata (`chatbot info`) stays fast.
 """
 
-import ctypes
 import importlib.resources
 import json
 import os
-import shutil
-import tempfile
-import threading
-import warnings
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import numpy as np
 
 from chatbot.config import ModelConfig, TrainConfig
 from chatbot.errors import ChatbotError
-from chatbot.text import Vocabulary, write_text_atomic
+from chatbot.files import write_folder_atomic, write_text_atomic
+from chatbot.inference import ModelBundle
+from chatbot.text import Vocabulary
 
 MODEL_FILE = "model.keras"
 VOCABULARY_FILE = "vocabulary.json"
@@ -37,100 +30,6 @@ METADATA_FILE = "metadata.json"
 PLOT_FILE = "training.png"
 REQUIRED_FILES = (MODEL_FILE, VOCABULARY_FILE, CONFIG_FILE, METADATA_FILE)
 REBUILD_DEFAULT = "chatbot train generated --out models/default --overwrite"
-
-
-@dataclass
-class ModelBundle:
-    """A loaded (or freshly trained) model with what it needs to read stories and name answers."""
-
-    model: Any  # keras.Model with inputs "story", "question" and outputs "answer", "attention"
-    vocabulary: Vocabulary
-    config: ModelConfig
-    answers: list[str]  # column i of the "answer" output is answers[i]
-    metadata: dict = field(default_factory=dict)
-    train_config: TrainConfig | None = None  # how it was trained, saved in config.json
-    _compiled: Any = field(default=None, init=False, repr=False, compare=False)
-    _lock: threading.Lock = field(
-        default_factory=threading.Lock, init=False, repr=False, compare=False
-    )
-
-    def predict(self, story, question) -> tuple[np.ndarray, np.ndarray]:
-        """Answer a batch with compiled inference (much faster than `model.predict` per call).
-
-        Args:
-            story: int (N, S, max_words) word ids, right-aligned as `features` encodes them;
-                S is max_sentences, or fewer (the newest S slots) when the model accepts a
-                narrower memory, which is faster for short stories.
-            question: int (N, max_question_words) word ids.
-
-        Returns:
-            (answer probabilities float32 (N, answers), attention float32 (N, S)).
-        """
-        story = np.asarray(story, dtype=np.int32)
-        question = np.asarray(question, dtype=np.int32)
-        config = self.config
-        widest = config.max_sentences
-        narrowest = 1 if self.flexible_memory else widest
-        if (
-            story.ndim != 3
-            or story.shape[2] != config.max_words
-            or not narrowest <= story.shape[1] <= widest
-        ):
-            slots = str(widest) if narrowest == widest else f"{narrowest} to {widest}"
-            raise ChatbotError(
-                f"story ids must have the shape (N, {slots}, {config.max_words}) for this model; "
-                f"received {story.shape}"
-            )
-        if question.shape != (len(story), config.max_question_words):
-            raise ChatbotError(
-                f"question ids must have the shape ({len(story)}, {config.max_question_words}) "
-                f"for this model; received {question.shape}"
-            )
-        if len(story) == 0:
-            return (
-                np.zeros((0, len(self.answers)), np.float32),
-                np.zeros((0, story.shape[1]), np.float32),
-            )
-        # The memory is right-aligned, so slots empty in every row come first. A model with a
-        # flexible memory answers alike without them, and sooner: run only the filled ones.
-        empty = 0
-        if self.flexible_memory:
-            filled = story.any(axis=(0, 2))  # (slots,)
-            empty = int(filled.argmax()) if filled.any() else story.shape[1] - 1
-        probabilities, attention = self._inference()(story[:, empty:], question)
-        return probabilities.numpy(), np.pad(attention.numpy(), ((0, 0), (empty, 0)))
-
-    @property
-    def flexible_memory(self) -> bool:
-        """Whether the model's story input takes any number of sentence slots."""
-        return self.model.inputs[_input_index(self.model, "story")].shape[1] is None
-
-    def _inference(self):
-        """The model call traced once as a TensorFlow graph; batch size and slots may vary."""
-        with self._lock:
-            if self._compiled is None:
-                import tensorflow as tf
-
-                config, model = self.config, self.model
-                slots = None if self.flexible_memory else config.max_sentences
-                signature = [
-                    tf.TensorSpec((None, slots, config.max_words), tf.int32),
-                    tf.TensorSpec((None, config.max_question_words), tf.int32),
-                ]
-
-                @tf.function(input_signature=signature)
-                def infer(story, question):
-                    outputs = model({"story": story, "question": question}, training=False)
-                    return outputs["answer"], outputs["attention"]
-
-                # The concrete graph skips tf.function's per-call argument matching.
-                self._compiled = infer.get_concrete_function()
-            return self._compiled
-
-
-def _input_index(model, name: str) -> int:
-    names = [tensor.name for tensor in model.inputs]
-    return names.index(name)
 
 
 def default_model_dir() -> Path:
@@ -155,7 +54,14 @@ def _missing_folder_message(folder: Path, is_default: bool) -> str:
     )
 
 
-def _check_folder(folder: Path, is_default: bool = False) -> None:
+def model_folder(path: str | os.PathLike | None = None) -> Path:
+    """The model folder `path` names, checked to hold every file; None: the shipped default.
+
+    Raises:
+        ChatbotError: the folder or one of its files is missing.
+    """
+    folder = default_model_dir() if path is None else Path(path)
+    is_default = folder == default_model_dir()
     # An installed package whose build found no model has an empty default_model folder.
     if not folder.is_dir() or (is_default and not (folder / MODEL_FILE).exists()):
         raise ChatbotError(_missing_folder_message(folder, is_default))
@@ -165,6 +71,7 @@ def _check_folder(folder: Path, is_default: bool = False) -> None:
                 f"model folder {folder} lacks {name}; the folder is incomplete: "
                 "train it again or copy the whole folder"
             )
+    return folder
 
 
 def _read_json(path: Path) -> dict:
@@ -210,11 +117,8 @@ def read_config(folder: str | os.PathLike) -> tuple[ModelConfig, list[str], Trai
         train_config = TrainConfig.from_dict(train) if isinstance(train, dict) else None
     except TypeError as error:
         raise ChatbotError(f"{path} holds an incomplete config ({error}); train again") from None
-    sizes = ("vocabulary_size", "answer_count", "max_sentences", "max_words", "max_question_words")
-    for name in sizes:
-        value = getattr(config, name)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ChatbotError(f"{path}: model {name} must be a positive integer, not {value!r}")
+    except ChatbotError as error:  # sizes no network can have
+        raise ChatbotError(f"{path}: {error}; train the model again") from None
     if config.answer_count != len(answers):
         raise ChatbotError(
             f"{path} lists {len(answers)} answers but its model config says answer_count "
@@ -225,10 +129,7 @@ def read_config(folder: str | os.PathLike) -> tuple[ModelConfig, list[str], Trai
 
 def read_metadata(folder: str | os.PathLike | None = None) -> dict:
     """A model folder's metadata.json (None: the shipped default model), without loading Keras."""
-    is_default = folder is None or Path(folder) == default_model_dir()
-    folder = default_model_dir() if folder is None else Path(folder)
-    _check_folder(folder, is_default)
-    return _read_json(folder / METADATA_FILE)
+    return _read_json(model_folder(folder) / METADATA_FILE)
 
 
 def load_model_dir(path: str | os.PathLike | None = None) -> ModelBundle:
@@ -243,9 +144,7 @@ def load_model_dir(path: str | os.PathLike | None = None) -> ModelBundle:
     Raises:
         ChatbotError: naming the file that is missing, damaged or does not match the others.
     """
-    is_default = path is None or Path(path) == default_model_dir()
-    folder = default_model_dir() if path is None else Path(path)
-    _check_folder(folder, is_default)
+    folder = model_folder(path)
     config, answers, train_config = read_config(folder)
     vocabulary = Vocabulary.load(folder / VOCABULARY_FILE)
     if len(vocabulary) != config.vocabulary_size:
@@ -261,16 +160,10 @@ def load_model_dir(path: str | os.PathLike | None = None) -> ModelBundle:
 
 
 def _load_keras_model(path: Path):
-    import keras
-
-    import chatbot.model  # noqa: F401  registers the custom layers that the file names
+    from chatbot.model import load_model
 
     try:
-        with warnings.catch_warnings():
-            # Keras warns developers about layers without build(); the checks below and the
-            # tests (save -> load -> same outputs) are what guard a loaded model.
-            warnings.simplefilter("ignore", UserWarning)
-            return keras.saving.load_model(path, compile=False, safe_mode=True)
+        return load_model(path)
     except Exception as error:  # Keras raises many kinds for a damaged archive
         raise ChatbotError(
             f"cannot load {path}: it is damaged or not a Keras model "
@@ -280,7 +173,7 @@ def _load_keras_model(path: Path):
 
 def _check_model_matches(model, config: ModelConfig, path: Path) -> None:
     """The network's input and output sizes and word embeddings must be those of config.json."""
-    import keras
+    from chatbot.backend import keras
 
     try:
         inputs = {tensor.name: tuple(tensor.shape[1:]) for tensor in model.inputs}
@@ -341,17 +234,8 @@ def save_model_dir(
     """
     folder = Path(path)
     if folder.exists() and not overwrite:
-        raise ChatbotError(f"{folder} already exists; pass --overwrite to replace it")
-    try:
-        temporary = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-        os.chmod(temporary, 0o755)  # mkdtemp makes it private; a model folder is shared
-    except OSError as error:
-        raise ChatbotError(f"cannot write {folder}: {error.strerror or error}") from None
-    try:
-        _write_folder(bundle, temporary, files or {})
-        _swap_in(temporary, folder)
-    finally:
-        shutil.rmtree(temporary, ignore_errors=True)
+        raise ChatbotError(f"{folder} already exists; pass `overwrite=True` to replace it")
+    write_folder_atomic(folder, lambda temporary: _write_folder(bundle, temporary, files or {}))
 
 
 def _write_folder(bundle: ModelBundle, folder: Path, files: dict[str, bytes]) -> None:
@@ -371,51 +255,13 @@ def _write_folder(bundle: ModelBundle, folder: Path, files: dict[str, bytes]) ->
     write_text_atomic(folder / METADATA_FILE, json.dumps(bundle.metadata, indent=2) + "\n")
 
 
-# renameat2(2) flag that swaps two paths in one step (Linux 3.15+, glibc 2.28+).
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
-
-
-def _exchange(first: Path, second: Path) -> bool:
-    """Atomically swap two paths where the system can; False where it cannot."""
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (AttributeError, OSError):
-        return False
-    result = renameat2(
-        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
-    )
-    return result == 0
-
-
-def _swap_in(temporary: Path, folder: Path) -> None:
-    """Put the complete `temporary` folder at `folder`; the old folder, if any, ends in `temporary`.
-
-    With an atomic exchange there is no moment without a whole folder at `folder`. Without one,
-    the old folder is renamed aside first; a crash between the two renames leaves it beside the
-    destination as `.NAME.old...`, never lost.
-    """
-    try:
-        if not folder.exists():
-            os.rename(temporary, folder)
-            return
-        if _exchange(temporary, folder):
-            return
-        aside = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old", dir=folder.parent))
-        os.rename(folder, aside / folder.name)
-        os.rename(temporary, folder)
-        os.rename(aside, temporary)
-    except OSError as error:
-        raise ChatbotError(f"cannot write {folder}: {error.strerror or error}") from None
-
-
 def describe_model(folder: str | os.PathLike | None = None) -> dict:
     """What `chatbot info` says (folder, metadata.json, answer set, model config), without Keras.
 
     Args:
         folder: the model folder; None means the shipped default model.
     """
-    folder = default_model_dir() if folder is None else Path(folder)
+    folder = model_folder(folder)
     metadata = read_metadata(folder)
     config, answers, _ = read_config(folder)
     return {"folder": str(folder), **metadata, "answer_set": answers, "model": config.to_dict()}

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from chatbot.errors import ChatbotError
-from chatbot.text import tokenize, write_text_atomic
+from chatbot.files import write_text_atomic
+from chatbot.text import tokenize
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ for it.
 import threading
 import warnings
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,16 +80,18 @@ class Chatbot:
     """Answers yes/no questions about a story with a trained model.
 
     Args:
-        bundle: a loaded `ModelBundle` (model, vocabulary, config, answer set).
+        vocabulary: the model's `Vocabulary`.
+        config: its `ModelConfig` (memory and sentence sizes).
+        answers: its answer set, in the order of the model's outputs.
+        bundle: the loaded `ModelBundle`, or a `Future` of one still loading; `answer` waits
+            for it.
     """
 
-    def __init__(self, bundle):
+    def __init__(self, vocabulary, config, answers: Sequence[str], bundle):
+        self.vocabulary = vocabulary
+        self.config = config
+        self.answers = list(answers)
         self._bundle = bundle
-        self._loading = None
-        self._error = None
-        self.vocabulary = bundle.vocabulary
-        self.config = bundle.config
-        self.answers = list(bundle.answers)
 
     @classmethod
     def load(cls, model_dir=None, wait: bool = True) -> "Chatbot":
@@ -106,32 +109,21 @@ class Chatbot:
             ChatbotError: the folder or one of its files is missing or damaged.
         """
         if wait:
-            return cls(_load_quietly(model_dir))
-        bot = cls.__new__(cls)
-        bot._bundle = None
-        bot._error = None
-        folder, bot.vocabulary, bot.config, bot.answers = _read_small_files(model_dir)
-        bot._loading = threading.Thread(
-            target=bot._load_in_background, args=(folder,), name="load-model", daemon=True
-        )
-        bot._loading.start()
-        return bot
-
-    def _load_in_background(self, folder: Path) -> None:
-        try:
-            self._bundle = _load_quietly(folder)
-        except BaseException as error:  # handed to the thread that asks for the bundle
-            self._error = error
+            bundle = _load_quietly(model_dir)
+            return cls(bundle.vocabulary, bundle.config, bundle.answers, bundle)
+        folder, vocabulary, config, answers = _read_small_files(model_dir)
+        return cls(vocabulary, config, answers, _load_in_background(folder))
 
     @property
     def bundle(self):
         """The loaded `ModelBundle`; waits for a background load and re-raises its error."""
-        if self._loading is not None:
-            self._loading.join()
-            if self._error is not None:
-                if isinstance(self._error, ChatbotError):
-                    raise self._error
-                raise ChatbotError(f"cannot load the model: {self._error}") from self._error
+        if isinstance(self._bundle, Future):
+            try:
+                self._bundle = self._bundle.result()
+            except ChatbotError:
+                raise
+            except BaseException as error:
+                raise ChatbotError(f"cannot load the model: {error}") from error
         return self._bundle
 
     @property
@@ -206,30 +198,10 @@ class Chatbot:
         unknown = tuple(dict.fromkeys(question_unknown + encoded.unknown_words))
         question_words = tokenize(question)
 
-        def cannot(reason: str) -> Answer:
+        reason = self._refusal(question_words, unknown, encoded)
+        if reason is not None:
             support = tuple((sentence, 0.0) for sentence in sentences)
             return Answer(None, 0.0, support, unknown, reason, truncated)
-
-        if not question_words:
-            return cannot(f"there is no question in that; ask like {EXAMPLE_QUESTION}")
-        if self.yes_no and question_words[0] in WH_WORDS:
-            return cannot(
-                f'I answer yes/no questions, like {EXAMPLE_QUESTION}, not "{question_words[0]}" '
-                "questions"
-            )
-        if self.yes_no and question_words[0] not in AUXILIARIES:
-            return cannot(f"{NOT_YES_NO} (as in {EXAMPLE_QUESTION})")
-        if unknown:
-            return cannot(self.describe_unknown(unknown))
-        if len(question_words) > config.max_question_words:
-            return cannot(
-                f"the question has {len(question_words)} words and I read at most "
-                f"{config.max_question_words}; ask it shorter"
-            )
-        if encoded.cut_words:
-            return cannot(next(filter(None, map(self.too_long, remembered))))
-        if not remembered:
-            return cannot('the story is empty; tell me one first, like "Mary went to the kitchen."')
         probabilities, attention = self.bundle.predict(encoded.ids[None], question_ids[None])
         probabilities = np.asarray(probabilities)[0]  # (answers,)
         attention = np.asarray(attention)[0]  # (slots,)
@@ -247,15 +219,54 @@ class Chatbot:
             truncated=truncated,
         )
 
+    def _refusal(self, question_words: list[str], unknown: tuple[str, ...], encoded) -> str | None:
+        """Why the bot will not answer this question about this story, or None."""
+        if not question_words:
+            return f"there is no question in that; ask like {EXAMPLE_QUESTION}"
+        if self.yes_no and question_words[0] in WH_WORDS:
+            return (
+                f'I answer yes/no questions, like {EXAMPLE_QUESTION}, not "{question_words[0]}" '
+                "questions"
+            )
+        if self.yes_no and question_words[0] not in AUXILIARIES:
+            return f"{NOT_YES_NO} (as in {EXAMPLE_QUESTION})"
+        if unknown:
+            return self.describe_unknown(unknown)
+        if len(question_words) > self.config.max_question_words:
+            return (
+                f"the question has {len(question_words)} words and I read at most "
+                f"{self.config.max_question_words}; ask it shorter"
+            )
+        if encoded.cut_words:
+            return next(filter(None, map(self.too_long, encoded.sentences)))
+        if not encoded.sentences:
+            return 'the story is empty; tell me one first, like "Mary went to the kitchen."'
+        return None
+
+
+def _load_in_background(folder: Path) -> Future:
+    """Start loading a model folder in a daemon thread (quitting need not wait for it)."""
+    loading = Future()
+
+    def load() -> None:
+        try:
+            loading.set_result(_load_quietly(folder))
+        except BaseException as error:  # handed to the thread that asks for the bundle
+            loading.set_exception(error)
+
+    threading.Thread(target=load, name="load-model", daemon=True).start()
+    return loading
+
 
 def _load_quietly(model_dir):
     """Load a model folder and warm it up, keeping Keras' Python warnings off the screen."""
     from chatbot.artifacts import load_model_dir
+    from chatbot.inference import warm_up
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         bundle = load_model_dir(model_dir)
-        _warm_up(bundle)  # traces the compiled inference here, where warnings are quiet
+        warm_up(bundle)  # traces the compiled inference here, where warnings are quiet
     return bundle
 
 
@@ -273,24 +284,11 @@ def read_story(path) -> str:
         raise ChatbotError(f"cannot read {path}: {error.strerror}") from None
 
 
-def _warm_up(bundle) -> None:
-    """Run the compiled inference once, so the first real answer does not pay for tracing."""
-    import numpy as np
-
-    config = bundle.config
-    word = min(2, config.vocabulary_size - 1)  # any real word
-    story = np.zeros((1, config.max_sentences, config.max_words), dtype="int32")
-    story[0, -1, 0] = word  # an all-padding story might take another path
-    question = np.full((1, config.max_question_words), word, dtype="int32")
-    bundle.predict(story, question)
-
-
 def _read_small_files(model_dir):
     """The vocabulary, model config and answer set of a model folder, without loading Keras."""
-    from chatbot.artifacts import VOCABULARY_FILE, default_model_dir, read_config, read_metadata
+    from chatbot.artifacts import VOCABULARY_FILE, model_folder, read_config
     from chatbot.text import Vocabulary
 
-    read_metadata(model_dir)  # checks that the folder and its files exist, naming what is missing
-    folder = default_model_dir() if model_dir is None else Path(model_dir)
+    folder = model_folder(model_dir)  # names the file that is missing, if one is
     config, answers, _ = read_config(folder)
     return folder, Vocabulary.load(folder / VOCABULARY_FILE), config, answers

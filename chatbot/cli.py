@@ -13,12 +13,36 @@ from chatbot import __version__
 from chatbot.errors import CannotAnswer, ChatbotError, UsageError
 
 EXIT_ERROR, EXIT_USAGE, EXIT_CANNOT_ANSWER = 1, 2, 3
+# Library messages name what to change as the library's arguments; here they get their flags.
+FLAG_WORDING = {
+    "pass `overwrite=True`": "pass --overwrite",
+    "give either `valid` or `validation_split`": "give either --valid FILE or --validation-split",
+    "give a `valid` file": "give a --valid file",
+    "or a `valid` file": "or a --valid FILE",
+    "choose another `out`": "choose another --out",
+    "choose a writable `out`": "choose a writable --out",
+    "train with `resume=False`": "run without --resume",
+    "train again with `resume=True`": "run the same command with --resume",
+    "`questions` must be": "--questions must be",
+}
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="chatbot")
 def cli():
     """Read a short story and answer yes/no questions about it."""
+
+
+def in_flags(text: str) -> str:
+    """A library message as the command line says it: its arguments named by their flags."""
+    for library, command_line in FLAG_WORDING.items():
+        text = text.replace(library, command_line)
+    return text
+
+
+def say(line: str) -> None:
+    """Print a library notice line (training's progress notes) in the command line's terms."""
+    click.echo(in_flags(line))
 
 
 def main(argv=None):
@@ -50,10 +74,10 @@ def _run(argv):
         click.echo(f"cannot answer: {error}", err=True)
         sys.exit(EXIT_CANNOT_ANSWER)
     except UsageError as error:
-        click.echo(f"Error: {error}", err=True)
+        click.echo(f"Error: {in_flags(str(error))}", err=True)
         sys.exit(EXIT_USAGE)
     except ChatbotError as error:
-        click.echo(f"Error: {error}", err=True)
+        click.echo(f"Error: {in_flags(str(error))}", err=True)
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
@@ -116,8 +140,29 @@ def generate(out_dir, questions, seed, tasks):
     """
     from chatbot import world
 
-    for path in world.generate_files(out_dir, questions, seed, world.parse_tasks(tasks)):
+    for path in world.generate_files(out_dir, questions, seed, parse_tasks(tasks)):
         click.echo(str(path))
+
+
+def parse_tasks(text: str) -> tuple:
+    """The --tasks value, "6,9,10,mix", as tasks in the given order, each once.
+
+    Raises:
+        UsageError: an empty item or a task without a generator.
+    """
+    from chatbot.world.files import CHOICES, MIX, TASKS
+
+    tasks: list = []
+    for item in text.split(","):
+        item = item.strip().lower().removeprefix("qa")
+        if not item:
+            raise UsageError(f"--tasks takes {CHOICES} separated by commas, such as 6,9,10,mix")
+        task = int(item) if item.isascii() and item.isdigit() else item
+        if task not in (*TASKS, MIX):
+            raise UsageError(f"--tasks: no generator for task {item!r}; use {CHOICES}")
+        if task not in tasks:
+            tasks.append(task)
+    return tuple(tasks)
 
 
 @cli.command()
@@ -180,7 +225,7 @@ def train(data, out_dir, epochs, batch_size, seed, valid_file, validation_split,
             validation_split=validation_split,
             resume=resume,
             overwrite=overwrite,
-            report=click.echo,
+            report=say,
         )
 
 
@@ -220,12 +265,14 @@ def evaluate(data, model_dir, json_path, plot_path, mistakes):
     from chatbot.bot import Chatbot
 
     examples = evaluation.read_examples(data)  # before the slow model load: bad data fails fast
-    report = evaluation.evaluate(Chatbot.load(model_dir), examples, mistakes=mistakes)
+    report = evaluation.evaluate(Chatbot.load(model_dir).bundle, examples, mistakes=mistakes)
     click.echo(evaluation.format_report(report))
     if json_path:
         evaluation.save_json(report, json_path)
     if plot_path:
-        evaluation.save_plot(report, plot_path)
+        from chatbot.plots import save_evaluation_plot
+
+        save_evaluation_plot(report, plot_path)
 
 
 @cli.command()

@@ -2,6 +2,10 @@
 
 from dataclasses import asdict, dataclass, fields
 
+from chatbot.errors import ChatbotError
+
+ARCHITECTURES = ("relational", "tutorial")
+
 
 class _Serializable:
     def to_dict(self) -> dict:
@@ -24,6 +28,25 @@ class ModelConfig(_Serializable):
     embedding_dim: int = 32  # word embeddings
     hidden_dim: int = 64  # LSTM encoders and the reasoning layers
     architecture: str = "relational"  # "relational" (ours) or "tutorial" (the seed baseline)
+    blocks: int = 2  # self-attention blocks across the sentence memories (relational only)
+    heads: int = 4  # attention heads per block, each of width hidden_dim // heads
+
+    def __post_init__(self):
+        """Refuse sizes no network can have, so a bad config fails here and not inside Keras."""
+        for name in ("vocabulary_size", "answer_count", "max_sentences", "max_words",
+                     "max_question_words", "embedding_dim", "hidden_dim", "heads"):  # fmt: skip
+            _check_whole(name, getattr(self, name), minimum=1)
+        _check_whole("blocks", self.blocks, minimum=0)
+        if self.architecture not in ARCHITECTURES:
+            raise ChatbotError(
+                f"model architecture must be one of {', '.join(ARCHITECTURES)}; "
+                f"received {self.architecture!r}"
+            )
+        if self.hidden_dim < self.heads:
+            raise ChatbotError(
+                f"model hidden_dim must be at least heads, so that each of the {self.heads} "
+                f"attention heads has a width of 1 or more; received hidden_dim {self.hidden_dim}"
+            )
 
 
 @dataclass(frozen=True)
@@ -39,3 +62,8 @@ class TrainConfig(_Serializable):
     memory: int = 20  # most sentences a question sees: bAbI answers need only the newest ones
     generated_questions: int = 10_000  # per task, when training on the built-in stories
     jit_compile: bool | str = "auto"  # XLA for training steps: Keras' "auto", True or False
+
+
+def _check_whole(name: str, value, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ChatbotError(f"model {name} must be a whole number >= {minimum}, not {value!r}")

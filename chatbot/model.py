@@ -16,14 +16,28 @@ Training (chatbot/train.py) fits both outputs: the answer, and the attention tow
 supporting sentences.
 """
 
-import keras
-from keras import layers, ops
+import warnings
 
+from chatbot.backend import keras
 from chatbot.config import ModelConfig
+
+layers, ops = keras.layers, keras.ops
+
+
+class _ConfiguredLayer(layers.Layer):
+    """A layer whose Keras config is its constructor arguments, named in `CONFIG`.
+
+    Keras saves `get_config()` and rebuilds the layer from it on loading.
+    """
+
+    CONFIG: tuple[str, ...] = ()
+
+    def get_config(self):
+        return {**super().get_config(), **{name: getattr(self, name) for name in self.CONFIG}}
 
 
 @keras.saving.register_keras_serializable(package="chatbot")
-class SentenceEncoder(layers.Layer):
+class SentenceEncoder(_ConfiguredLayer):
     """Word ids (..., words) -> one vector per sentence (..., hidden_dim), via a masked LSTM.
 
     Given the question, each story word also carries which question word it repeats (if any):
@@ -31,6 +45,8 @@ class SentenceEncoder(layers.Layer):
     sentence in the light of the question is what lets one sentence vector say "the person
     asked about went to the place asked about", and two of them combine into positions and sizes.
     """
+
+    CONFIG = ("vocabulary_size", "embedding_dim", "hidden_dim", "max_question_words")
 
     def __init__(self, vocabulary_size, embedding_dim, hidden_dim, max_question_words=0, **kwargs):
         super().__init__(**kwargs)
@@ -74,18 +90,9 @@ class SentenceEncoder(layers.Layer):
         encoded = ops.take(encoded, position, axis=0)  # (batch * sentences, hidden)
         return ops.reshape(encoded, (*ops.shape(ids)[:-1], self.hidden_dim))
 
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "vocabulary_size": self.vocabulary_size,
-            "embedding_dim": self.embedding_dim,
-            "hidden_dim": self.hidden_dim,
-            "max_question_words": self.max_question_words,
-        }
-
 
 @keras.saving.register_keras_serializable(package="chatbot")
-class Reasoner(layers.Layer):
+class Reasoner(_ConfiguredLayer):
     """Sentence memories + question -> (answer probabilities, attention over the memories).
 
     Memories get a learned embedding of their age (how many sentences came after them), then
@@ -94,6 +101,8 @@ class Reasoner(layers.Layer):
     answer is read from; the answer sees the story only through it, so that distribution is the
     model's real explanation.
     """
+
+    CONFIG = ("max_sentences", "hidden_dim", "answer_count", "blocks", "heads")
 
     def __init__(self, max_sentences, hidden_dim, answer_count, blocks=2, heads=4, **kwargs):
         super().__init__(**kwargs)
@@ -146,16 +155,6 @@ class Reasoner(layers.Layer):
         hidden = self.answer_hidden(ops.concatenate([question, read], axis=-1))
         return ops.softmax(self.answer_logits(hidden), axis=-1), attention
 
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "max_sentences": self.max_sentences,
-            "hidden_dim": self.hidden_dim,
-            "answer_count": self.answer_count,
-            "blocks": self.blocks,
-            "heads": self.heads,
-        }
-
 
 @keras.saving.register_keras_serializable(package="chatbot")
 class NamedOutput(layers.Layer):
@@ -163,6 +162,23 @@ class NamedOutput(layers.Layer):
 
     def call(self, x):
         return x
+
+
+def load_model(path, compile: bool = False) -> keras.Model:
+    """Load a saved network (a `.keras` file) with Keras' `safe_mode`, our layers registered.
+
+    Args:
+        path: the `.keras` file.
+        compile: also restore the optimizer and losses (a training checkpoint).
+
+    Raises:
+        Whatever Keras raises for a missing or damaged file; callers say what to do about it.
+    """
+    with warnings.catch_warnings():
+        # Keras warns developers about layers without build(); the checks on loading and the
+        # tests (save -> load -> same outputs) are what guard a loaded model.
+        warnings.simplefilter("ignore", UserWarning)
+        return keras.saving.load_model(path, compile=compile, safe_mode=True)
 
 
 def _inputs(config: ModelConfig, flexible_memory: bool):
@@ -198,11 +214,6 @@ def build_model(config: ModelConfig) -> keras.Model:
     """
     if config.architecture == "tutorial":
         return _build_tutorial(config)
-    if config.architecture != "relational":
-        raise ValueError(
-            "Unknown architecture; use 'relational' or 'tutorial'. "
-            f"Received: {config.architecture!r}"
-        )
     story, question = _inputs(config, flexible_memory=True)
     story_encoder = SentenceEncoder(
         config.vocabulary_size,
@@ -217,19 +228,26 @@ def build_model(config: ModelConfig) -> keras.Model:
     memories = story_encoder(story, question)  # (batch, sentences, hidden)
     memory_mask = ops.any(ops.not_equal(story, 0), axis=-1)  # (batch, sentences)
     answer, attention = Reasoner(
-        config.max_sentences, config.hidden_dim, config.answer_count, name="reasoner"
+        config.max_sentences,
+        config.hidden_dim,
+        config.answer_count,
+        blocks=config.blocks,
+        heads=config.heads,
+        name="reasoner",
     )(memories, memory_mask, question_encoder(question))
     return _model(story, question, answer, attention, "memory_network")
 
 
 @keras.saving.register_keras_serializable(package="chatbot")
-class TutorialMemory(layers.Layer):
+class TutorialMemory(_ConfiguredLayer):
     """The seed tutorial's one-hop word-level memory network, as one layer (baseline only).
 
     Story words flattened; embeddings m (64-d) and c (question-length-d); match = softmax(m · q);
     response = permute(match + c); concatenated with the question; LSTM(32); dense softmax.
     Sentence attention = the word-level match summed over each sentence's words.
     """
+
+    CONFIG = ("vocabulary_size", "max_sentences", "max_words", "max_question_words", "answer_count")
 
     def __init__(
         self, vocabulary_size, max_sentences, max_words, max_question_words, answer_count, **kwargs
@@ -261,16 +279,6 @@ class TutorialMemory(layers.Layer):
         )
         attention = ops.sum(per_sentence, axis=-1)
         return ops.softmax(self.dense(hidden), axis=-1), attention
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "vocabulary_size": self.vocabulary_size,
-            "max_sentences": self.max_sentences,
-            "max_words": self.max_words,
-            "max_question_words": self.max_question_words,
-            "answer_count": self.answer_count,
-        }
 
 
 def _build_tutorial(config: ModelConfig) -> keras.Model:

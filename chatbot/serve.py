@@ -185,7 +185,8 @@ def run_server(model_dir=None, host="127.0.0.1", port=8000, cors_origins=(), rep
     from chatbot.text import tokenize
 
     sock = listen(host, port)  # before the slow model load: a taken port fails at once
-    bot = Chatbot(api.BatchedModel(Chatbot.load(model_dir).bundle))
+    batched = api.BatchedModel(Chatbot.load(model_dir).bundle)
+    bot = Chatbot(batched.vocabulary, batched.config, batched.answers, batched)
     tokenize("warm up")  # imports NLTK (seconds) now rather than in the first request
     app = build_app(bot, model_dir, cors_origins, loopback_only=is_loopback(host))
     config = uvicorn.Config(

@@ -10,11 +10,11 @@ import functools
 import json
 import os
 import re
-import secrets
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from chatbot.errors import ChatbotError
+from chatbot.files import write_text_atomic
 
 PAD, UNKNOWN = "<pad>", "<unk>"
 PAD_ID, UNKNOWN_ID = 0, 1
@@ -240,31 +240,3 @@ class Vocabulary:
 def shorten(text: str, limit: int, ellipsis: str = "...") -> str:
     """`text` cut to at most `limit` characters, ending in `ellipsis` where it was cut."""
     return text if len(text) <= limit else text[: limit - len(ellipsis)] + ellipsis
-
-
-def write_text_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write `text` as UTF-8 to `path` atomically (see `write_bytes_atomic`)."""
-    write_bytes_atomic(path, text.encode("utf-8"))
-
-
-def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder and os.replace.
-
-    Readers see either the old file or the whole new one, never half of it.
-    """
-    path = Path(path)
-    temporary = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-    try:
-        # os.open with mode 0o666 (less the umask) gives the file the usual permissions
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except OSError as error:
-        raise ChatbotError(f"cannot write {path}: {error.strerror}") from None
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException as error:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise ChatbotError(f"cannot write {path}: {error.strerror or error}") from None
-        raise

@@ -1,8 +1,16 @@
-"""Shared fixtures: a hand-written four-story bAbI file, and the real bAbI files when present."""
+"""Shared fixtures: a four-story bAbI file, the tiny model of every model test, real bAbI files.
+
+`tiny_config`, `tiny_bundle` and `tiny_model_dir` are the one tiny network the tests use:
+untrained with seeded weights, so its answers are arbitrary but deterministic. Tests built on
+it check wiring, formats, shapes and refusals, never answer quality.
+"""
 
 from pathlib import Path
 
 import pytest
+
+from chatbot.config import ModelConfig
+from chatbot.text import Vocabulary
 
 # Four short stories with yes/no questions in the style of bAbI tasks 6 (movement), 9 (negation)
 # and 10 (indefinite knowledge). Like most real files, questions have a space before the tab.
@@ -46,3 +54,63 @@ def shared_babi() -> Path:
     if not (SHARED_BABI / "en").is_dir():
         pytest.skip(f"real bAbI files not found at {SHARED_BABI}")
     return SHARED_BABI
+
+
+TINY_WORDS = [
+    "Mary moved to the bathroom.",
+    "Sandra journeyed to the bedroom.",
+    "John went to the hallway.",
+    "Daniel went back to the garden.",
+    "Mary is either in the office or the kitchen.",
+    "Is Mary in the bathroom?",
+]
+TINY_ANSWERS = ("yes", "no", "maybe")
+TINY_SIZES = dict(
+    answer_count=len(TINY_ANSWERS),
+    max_sentences=4,  # a small memory, so tests reach it quickly
+    max_words=10,
+    max_question_words=10,
+    embedding_dim=4,
+    hidden_dim=4,
+)
+
+
+@pytest.fixture(scope="session")
+def tiny_config():
+    """Makes a tiny `ModelConfig`: `tiny_config(vocabulary_size=9, max_words=3)`.
+
+    Every size not given is TINY_SIZES'; the vocabulary size defaults to TINY_WORDS'.
+    """
+
+    def make(**changes) -> ModelConfig:
+        vocabulary_size = len(Vocabulary.build(TINY_WORDS))
+        return ModelConfig(**{"vocabulary_size": vocabulary_size, **TINY_SIZES, **changes})
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def tiny_bundle(tiny_config):
+    """Makes a tiny untrained `ModelBundle` with seeded weights: `tiny_bundle(words, **sizes)`."""
+
+    def make(words=TINY_WORDS, answers=TINY_ANSWERS, **changes):
+        from chatbot.backend import keras
+        from chatbot.inference import ModelBundle
+        from chatbot.model import build_model
+
+        keras.utils.set_random_seed(0)
+        vocabulary = Vocabulary.build(words)
+        config = tiny_config(vocabulary_size=len(vocabulary), answer_count=len(answers), **changes)
+        return ModelBundle(build_model(config), vocabulary, config, list(answers))
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tiny_bundle, tmp_path_factory) -> Path:
+    """A tiny untrained model folder; tests read it and never change it."""
+    from chatbot.artifacts import save_model_dir
+
+    path = tmp_path_factory.mktemp("models") / "tiny"
+    save_model_dir(tiny_bundle(), path)
+    return path

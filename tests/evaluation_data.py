@@ -38,31 +38,19 @@ THIRD = """\
 """
 
 
-def build_always_yes_model(path) -> None:
-    """Write the always-"yes" model folder to `path`."""
+def build_always_yes_model(tiny_bundle, path) -> None:
+    """Write the always-"yes" model folder to `path`, made from conftest's `tiny_bundle`."""
     import numpy as np
 
-    from chatbot.artifacts import ModelBundle, save_model_dir
-    from chatbot.config import ModelConfig
-    from chatbot.model import build_model
-    from chatbot.text import Vocabulary
+    from chatbot.artifacts import save_model_dir
 
     known = [line for line in (FIRST + SECOND + THIRD).splitlines() if "Zorblax" not in line]
-    vocabulary = Vocabulary.build(known)
-    config = ModelConfig(
-        vocabulary_size=len(vocabulary),
-        answer_count=3,
-        max_sentences=3,  # a memory of three sentences: FIRST's last question overflows it
-        max_words=10,
-        max_question_words=6,
-        embedding_dim=4,
-        hidden_dim=4,
-    )
-    model = build_model(config)
-    reasoner = model.get_layer("reasoner")
+    # A memory of three sentences: FIRST's last question overflows it.
+    bundle = tiny_bundle(known, max_sentences=3, max_question_words=6)
+    reasoner = bundle.model.get_layer("reasoner")
     reasoner.answer_logits.set_weights([np.zeros((4, 3)), np.array([5.0, 0.0, 0.0])])
     reasoner.query.set_weights([np.zeros((4, 4)), np.zeros(4)])  # equal attention scores
-    save_model_dir(ModelBundle(model, vocabulary, config, ["yes", "no", "maybe"]), path)
+    save_model_dir(bundle, path)
 
 
 def write_data(folder) -> None:

@@ -10,8 +10,8 @@ import pytest
 from cli_runner import run
 
 import chatbot  # noqa: F401  (first: it keeps TensorFlow's start-up logs quiet)
-from chatbot import artifacts
-from chatbot.artifacts import ModelBundle, load_model_dir, save_model_dir
+from chatbot import artifacts, files
+from chatbot.artifacts import load_model_dir, save_model_dir
 from chatbot.config import ModelConfig, TrainConfig
 from chatbot.errors import ChatbotError
 from chatbot.text import Vocabulary
@@ -21,26 +21,16 @@ ANSWERS = ["maybe", "no", "yes"]
 METADATA = {"validation_accuracy": 0.5, "overlap": {"stories": 0, "questions": 1}}
 
 
-def tiny_config(**changes) -> ModelConfig:
-    sizes = dict(vocabulary_size=len(VOCABULARY), answer_count=3, max_sentences=4, max_words=6,
-                 max_question_words=5, embedding_dim=4, hidden_dim=4)  # fmt: skip
-    return ModelConfig(**{**sizes, **changes})
-
-
-def tiny_bundle(**changes) -> ModelBundle:
-    import keras
-
-    from chatbot.model import build_model
-
-    keras.utils.set_random_seed(0)
-    config = tiny_config(**changes)
-    return ModelBundle(build_model(config), VOCABULARY, config, ANSWERS, dict(METADATA),
-                       TrainConfig(epochs=3))  # fmt: skip
-
-
 @pytest.fixture(scope="module")
-def bundle():
-    return tiny_bundle()
+def bundle(tiny_bundle):
+    """The tiny network, with a vocabulary, answer set, sizes and metadata of its own."""
+    made = tiny_bundle(
+        ["Mary went to the kitchen.", "Is Mary in the kitchen?"], ANSWERS, max_words=6,
+        max_question_words=5,
+    )  # fmt: skip
+    made.metadata, made.train_config = dict(METADATA), TrainConfig(epochs=3)
+    assert made.vocabulary == VOCABULARY
+    return made
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +128,7 @@ def test_overwrite_replaces_the_folder_whole(bundle, tmp_path):
 
 
 def test_overwrite_without_atomic_exchange_also_replaces(bundle, saved, tmp_path, monkeypatch):
-    monkeypatch.setattr(artifacts, "_exchange", lambda first, second: False)
+    monkeypatch.setattr(files, "_exchange", lambda first, second: False)
     folder = Path(shutil.copytree(saved, tmp_path / "model"))
     save_model_dir(replace(bundle, metadata={"second": True}), folder)
     assert load_model_dir(folder).metadata == {"second": True}
@@ -164,7 +154,7 @@ def test_a_failed_save_leaves_the_old_folder_intact(bundle, saved, tmp_path, mon
 
 
 def test_save_refuses_an_existing_folder_without_overwrite(saved, bundle):
-    with pytest.raises(ChatbotError, match="already exists; pass --overwrite to replace it"):
+    with pytest.raises(ChatbotError, match="already exists; pass `overwrite=True` to replace it"):
         save_model_dir(bundle, saved, overwrite=False)
 
 
@@ -291,6 +281,8 @@ def test_format_metadata(copy):
         "  embedding_dim: 4",
         "  hidden_dim: 4",
         f"  architecture: {ModelConfig.architecture}",
+        "  blocks: 2",
+        "  heads: 4",
     ]
 
 
@@ -311,3 +303,31 @@ def test_cli_info_on_a_missing_folder_is_a_one_line_error(capsys, tmp_path):
         f"Error: model folder {tmp_path}/nothing does not exist; give a folder made by "
         "`chatbot train` (it holds model.keras, vocabulary.json, config.json, metadata.json)\n"
     )
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"hidden_dim": 2, "heads": 4}, "model hidden_dim must be at least heads, so that each"),
+        ({"max_words": 0}, "model max_words must be a whole number >= 1, not 0"),
+        ({"architecture": "lstm"}, "model architecture must be one of relational, tutorial"),
+    ],
+)
+def test_impossible_sizes_in_config_are_named(copy, change, message):
+    config = json.loads((copy / "config.json").read_text())
+    config["model"].update(change)
+    (copy / "config.json").write_text(json.dumps(config))
+    with pytest.raises(ChatbotError, match=f"^{copy}/config.json: {message}"):
+        load_model_dir(copy)
+
+
+def test_a_config_written_before_blocks_and_heads_reads_as_the_network_was_built():
+    """Older folders (the shipped one among them) lack blocks and heads: 2 and 4 were built."""
+    from chatbot.artifacts import default_model_dir, read_config
+
+    written = json.loads((default_model_dir() / "config.json").read_text())["model"]
+    config, _, _ = read_config(default_model_dir())
+    if "blocks" not in written:
+        assert (config.blocks, config.heads) == (2, 4)
+    reasoner = [layer for layer in load_model_dir().model.layers if layer.name == "reasoner"][0]
+    assert (reasoner.blocks, reasoner.heads) == (config.blocks, config.heads)

@@ -2,7 +2,6 @@
 
 import subprocess
 import sys
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -467,6 +466,7 @@ def test_format_summary(four_stories):
     )
 
 
+@pytest.mark.slow
 def test_reading_and_rewriting_every_real_file_gives_the_same_stories(shared_babi, tmp_path):
     files = sorted(shared_babi.glob("en*/*.txt"))
     assert len(files) >= 39
@@ -487,16 +487,6 @@ def test_reading_and_rewriting_every_real_file_gives_the_same_stories(shared_bab
             again = read_stories(copy)
             assert [story.lines for story in again] == [story.lines for story in stories]
             assert {story.task for story in again} == {task_of(path)} != {""}
-
-
-def test_reading_10000_questions_takes_well_under_a_second(shared_babi):
-    path = shared_babi / "en-10k" / "qa6_yes-no-questions_train.txt"
-    # CPU time, not wall time: the machine this runs on may be shared and busy.
-    start = time.process_time()
-    stories = read_stories(path)
-    seconds = time.process_time() - start
-    assert sum(len(story.questions) for story in stories) == 10_000
-    assert seconds < 0.5, f"reading 10,000 questions took {seconds:.2f} s of CPU time"
 
 
 def test_text_and_babi_import_no_tensorflow():

@@ -1,14 +1,13 @@
 """The Chatbot: answers from the model's outputs, refusals, memory, loading in the background.
 
-A tiny untrained model (tiny_model.py) checks the wiring; answer quality is checked only where
-the shipped default model is present.
+A tiny untrained model (conftest's tiny_model_dir) checks the wiring; answer quality is checked
+only where the shipped default model is present.
 """
 
 import json
 
 import numpy as np
 import pytest
-from tiny_model import MAX_SENTENCES, build_tiny_model
 
 from chatbot.bot import Answer, Chatbot, as_sentences, is_question, read_story
 from chatbot.errors import ChatbotError
@@ -17,11 +16,12 @@ from chatbot.features import encode_question, encode_story
 STORY = ["Mary moved to the bathroom.", "Sandra journeyed to the bedroom."]
 
 
+MAX_SENTENCES = 4  # the tiny model's memory (conftest.TINY_SIZES)
+
+
 @pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    path = tmp_path_factory.mktemp("models") / "tiny"
-    build_tiny_model(path)
-    return path
+def model_dir(tiny_model_dir):
+    return tiny_model_dir
 
 
 @pytest.fixture(scope="module")
@@ -212,13 +212,17 @@ def test_the_default_model_answers_the_contract_story():
     assert bot.answer(story, "Is Zorblax in the kitchen?").unknown_words == ("zorblax",)
 
 
+@pytest.mark.slow
 def test_keras_runs_on_tensorflow_whatever_the_environment_says():
     import subprocess
     import sys
 
     environment = dict(__import__("os").environ, KERAS_BACKEND="jax")
+    code = (
+        "import chatbot, os; before = os.environ['KERAS_BACKEND']; "
+        "from chatbot.backend import keras; print(before, keras.backend.backend())"
+    )
     printed = subprocess.run(
-        [sys.executable, "-c", "import chatbot, os; print(os.environ['KERAS_BACKEND'])"],
-        env=environment, capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    assert printed.stdout.strip() == "tensorflow"
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True
+    )
+    assert printed.stdout.split() == ["jax", "tensorflow"]  # `import chatbot` changes nothing

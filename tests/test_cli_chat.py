@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 from cli_runner import run as run_main
-from tiny_model import build_tiny_model
 
 from chatbot.bot import Chatbot
 from chatbot.repl import BANNER, run_session
@@ -30,10 +29,8 @@ ANSWER_LINE = re.compile(r"^(yes|no|maybe) \(\d{1,3}%\)$")
 
 
 @pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    path = tmp_path_factory.mktemp("models") / "tiny"
-    build_tiny_model(path)
-    return path
+def model_dir(tiny_model_dir):
+    return tiny_model_dir
 
 
 @pytest.fixture(scope="module")
@@ -182,6 +179,7 @@ def chatbot_env(tmp_path) -> dict:
     )
 
 
+@pytest.mark.slow
 def test_chat_batch_mode_transcript(tmp_path, model_dir, bot):
     script = "".join(line + "\n" for line in CONTRACT_SESSION)
     done = subprocess.run(
@@ -373,6 +371,7 @@ def test_terminal_session_completes_clears_and_leaves(tmp_path, spawn):
     ]
 
 
+@pytest.mark.slow
 def test_chat_on_a_terminal_with_a_real_model(tmp_path, model_dir, spawn):
     started = time.monotonic()
     terminal = spawn([sys.executable, "-m", "chatbot", "chat", "--model", str(model_dir)])

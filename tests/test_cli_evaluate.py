@@ -8,9 +8,9 @@ from evaluation_data import ALWAYS_YES, JSON_KEYS, THIRD, build_always_yes_model
 
 
 @pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
+def model_dir(tiny_bundle, tmp_path_factory):
     folder = tmp_path_factory.mktemp("models") / "always-yes"
-    build_always_yes_model(folder)
+    build_always_yes_model(tiny_bundle, folder)
     return folder
 
 

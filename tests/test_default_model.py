@@ -6,6 +6,8 @@ from chatbot import babi, world
 from chatbot.artifacts import default_model_dir, load_model_dir, read_metadata
 from chatbot.evaluate import evaluate
 
+pytestmark = pytest.mark.slow  # loads and runs the shipped model on thousands of questions
+
 # The default model was trained on generated stories of seed 0 (train split); these come from
 # another seed, so none of their stories were seen in training.
 UNSEEN_SEED = 20261127
@@ -30,7 +32,7 @@ def test_the_default_model_scores_99_percent_on_each_task_of_an_unseen_seed(bot)
     for task in world.DEFAULT_TASKS:
         stories = world.generate_stories(task, QUESTIONS_PER_TASK, seed=UNSEEN_SEED, split="test")
         examples += babi.examples_of(stories)
-    report = evaluate(bot, examples)
+    report = evaluate(bot.bundle, examples)
     assert report["questions"] == QUESTIONS_PER_TASK * len(world.DEFAULT_TASKS)
     for task, scores in report["per_task"].items():
         assert scores["accuracy"] >= 0.99, (task, scores)

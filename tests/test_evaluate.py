@@ -13,19 +13,16 @@ from evaluation_data import (
 )
 
 from chatbot.babi import Example
-from chatbot.config import ModelConfig
 from chatbot.errors import ChatbotError
 from chatbot.evaluate import (
     NO_ANSWER,
-    _distinct_rows,
     build_report,
     evaluate,
     format_report,
-    predict_in_batches,
     read_examples,
     save_json,
-    save_plot,
 )
+from chatbot.plots import save_evaluation_plot
 
 ANSWERS = ["yes", "no", "maybe"]
 MARY, JOHN = "Mary moved to the bathroom.", "John went to the hallway."
@@ -213,26 +210,26 @@ def test_save_json_round_trips_with_the_promised_keys(tmp_path):
 
 
 def test_save_plot_writes_a_png(tmp_path):
-    save_plot(build_report(*hand_made(), ANSWERS), tmp_path / "report.png")
+    save_evaluation_plot(build_report(*hand_made(), ANSWERS), tmp_path / "report.png")
     assert (tmp_path / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert [p.name for p in tmp_path.iterdir()] == ["report.png"]
 
 
 def test_save_plot_without_mistakes(tmp_path):
-    save_plot(build_report(*hand_made(), ANSWERS, mistakes=0), tmp_path / "report.png")
+    save_evaluation_plot(build_report(*hand_made(), ANSWERS, mistakes=0), tmp_path / "report.png")
     assert (tmp_path / "report.png").read_bytes()[:4] == b"\x89PNG"
 
 
-@pytest.mark.parametrize("save", [save_json, save_plot])
+@pytest.mark.parametrize("save", [save_json, save_evaluation_plot])
 def test_unwritable_output_is_a_one_line_error(tmp_path, save):
     with pytest.raises(ChatbotError, match=r"^cannot write .*missing/report: "):
         save(build_report(*hand_made(), ANSWERS), tmp_path / "missing" / "report")
 
 
 @pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
+def model_dir(tiny_bundle, tmp_path_factory):
     folder = tmp_path_factory.mktemp("models") / "always-yes"
-    build_always_yes_model(folder)
+    build_always_yes_model(tiny_bundle, folder)
     return folder
 
 
@@ -245,7 +242,7 @@ def data_dir(tmp_path):
 def test_evaluate_a_tiny_model_on_hand_made_files(model_dir, data_dir):
     from chatbot.bot import Chatbot
 
-    report = evaluate(Chatbot.load(model_dir), read_examples([data_dir]), mistakes=10)
+    report = evaluate(Chatbot.load(model_dir).bundle, read_examples([data_dir]), mistakes=10)
     first, second, third = (
         str(data_dir / name)
         for name in ("qa6_first_test.txt", "qa10_second_test.txt", "qa6_third_test.txt")
@@ -290,108 +287,6 @@ def test_evaluate_a_tiny_model_on_hand_made_files(model_dir, data_dir):
     assert [m["confidence"] for m in mistakes] == pytest.approx([ALWAYS_YES] * 3 + [0.0])
     assert mistakes[0]["attention"] == pytest.approx([1 / 3] * 3)
     assert mistakes[0]["supporting"] == ["John went to the hallway."]
-
-
-def ragged_examples(tmp_path, stories):
-    from chatbot.babi import examples_of, read_stories
-
-    text = ""
-    for length in stories:
-        lines = [f"{i + 1} {[MARY, JOHN, OLD, SANDRA][i % 4]}" for i in range(length)]
-        lines.append(f"{length + 1} Is Mary in the bathroom? \tyes\t1")
-        text += "\n".join(lines) + "\n"
-    path = tmp_path / "qa6_ragged_test.txt"
-    path.write_text(text, encoding="utf-8")
-    return examples_of(read_stories(path))
-
-
-def test_predict_in_batches_gives_the_whole_models_outputs(tmp_path):
-    from tiny_model import MAX_SENTENCES, build_tiny_model
-
-    from chatbot.artifacts import load_model_dir
-    from chatbot.features import encode_examples
-
-    build_tiny_model(tmp_path / "tiny")  # seeded random weights: every slot matters
-    bundle = load_model_dir(tmp_path / "tiny")
-    examples = ragged_examples(tmp_path, [1, 2, 1, 3, 6, 2, 5, 1, 4, 2, 1, 1])
-    encoded = encode_examples(examples, bundle.vocabulary, bundle.answers, bundle.config)
-    expected_probabilities, expected_attention = bundle.predict(
-        encoded["story"], encoded["question"]
-    )
-    widths = []
-    predict = bundle.predict
-    bundle.predict = lambda story, question: (
-        widths.append(int(story.any(axis=(0, 2)).sum())),  # slots filled in some row
-        predict(story, question),
-    )[1]
-    probabilities, attention = predict_in_batches(bundle, encoded, batch_size=2)
-    np.testing.assert_allclose(probabilities, expected_probabilities, atol=1e-5)
-    np.testing.assert_allclose(attention, expected_attention, atol=1e-5)
-    # Sorted by story length, so batches of short stories need few slots.
-    assert MAX_SENTENCES == 4 and widths == sorted(widths) and widths[0] < widths[-1] == 4
-
-
-def test_a_model_that_cannot_read_fewer_slots_is_run_whole(tmp_path):
-
-    from chatbot.artifacts import ModelBundle
-    from chatbot.config import ModelConfig
-    from chatbot.features import encode_examples
-    from chatbot.model import build_model
-    from chatbot.text import Vocabulary
-
-    vocabulary = Vocabulary.build([MARY, JOHN, OLD, SANDRA, "Is Mary in the bathroom?"])
-    config = ModelConfig(len(vocabulary), 3, 4, 8, 8, 4, 4, architecture="tutorial")
-    # The word-level tutorial network flattens all slots: its story input has a fixed width,
-    # so every batch must be run on the whole memory.
-    bundle = ModelBundle(build_model(config), vocabulary, config, ["yes", "no", "maybe"])
-    assert not bundle.flexible_memory
-    examples = ragged_examples(tmp_path, [1, 2, 1, 3, 1, 2])
-    encoded = encode_examples(examples, vocabulary, bundle.answers, config)
-    probabilities, attention = predict_in_batches(bundle, encoded, batch_size=2)
-    expected = bundle.predict(encoded["story"], encoded["question"])
-    np.testing.assert_allclose(probabilities, expected[0], atol=1e-6)
-    np.testing.assert_allclose(attention, expected[1], atol=1e-6)
-
-
-class CountingBundle:
-    """A stand-in model: the answer is a function of the inputs; counts the rows it is given."""
-
-    def __init__(self):
-        self.config = ModelConfig(9, 3, 2, 2, 2, architecture="tutorial")
-        self.answers = ["yes", "no", "maybe"]
-        self.flexible_memory = False
-        self.rows = []
-
-    def predict(self, story, question):
-        self.rows.append(len(story))
-        total = story.sum(axis=(1, 2)) + question.sum(axis=1)
-        probabilities = np.eye(3, dtype=np.float32)[total % 3]
-        attention = np.stack([total % 2, 1 - total % 2], axis=1).astype(np.float32)
-        return probabilities, attention
-
-
-def test_predict_in_batches_runs_each_distinct_pair_once():
-    story = np.array([[[0, 0], [1, 2]], [[0, 0], [1, 1]], [[0, 0], [1, 2]], [[3, 1], [1, 1]]])
-    question = np.array([[1, 0], [1, 0], [1, 0], [2, 0]])
-    bundle = CountingBundle()
-    probabilities, attention = predict_in_batches(
-        bundle, {"story": story, "question": question}, batch_size=2
-    )
-    assert bundle.rows == [2, 1]  # three distinct pairs of four
-    assert probabilities.argmax(axis=1).tolist() == [1, 0, 1, 2]  # totals 4, 3, 4, 8
-    assert attention.tolist() == [[0, 1], [1, 0], [0, 1], [0, 1]]
-
-
-def test_distinct_rows_survives_a_hash_collision():
-    rows = np.array([[0, 1_000_003], [1, 0], [0, 1_000_003]])  # the first two hash alike
-    first, inverse = _distinct_rows(rows)
-    assert first.tolist() == [0, 1] and inverse.tolist() == [0, 1, 0]
-
-
-def test_distinct_rows_keep_data_order():
-    rows = np.array([[5, 5], [1, 2], [5, 5], [0, 0], [1, 2]])
-    first, inverse = _distinct_rows(rows)
-    assert first.tolist() == [0, 1, 3] and inverse.tolist() == [0, 1, 0, 2, 1]
 
 
 def test_format_report_groups_thousands():

@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from chatbot import babi
-from chatbot.config import ModelConfig
 from chatbot.features import EncodedStory, encode_examples, encode_question, encode_story
 from chatbot.text import Vocabulary
 
@@ -53,12 +52,12 @@ def test_question_is_left_aligned_cut_and_reports_unknown_words():
     assert (ids.tolist(), unknown) == ([3, 4, 2], ())
 
 
-def test_encode_examples_on_hand_written_stories(four_stories):
+def test_encode_examples_on_hand_written_stories(four_stories, tiny_config):
     examples = babi.examples_of(babi.read_stories(four_stories))
     vocabulary = Vocabulary.build(
         [text for example in examples for text in (*example.story, example.question)]
     )
-    config = ModelConfig(vocabulary_size=len(vocabulary), answer_count=2, max_sentences=3,
+    config = tiny_config(vocabulary_size=len(vocabulary), answer_count=2, max_sentences=3,
                          max_words=8, max_question_words=5)  # fmt: skip
     encoded = encode_examples(examples, vocabulary, ["no", "yes"], config)
     assert sorted(encoded) == [
@@ -81,11 +80,11 @@ def test_encode_examples_on_hand_written_stories(four_stories):
     assert encoded["cut_words"].tolist() == [0, 0, 0, 0, 1, 2, 0, 0]
 
 
-def test_encode_examples_agrees_with_encode_story_and_encode_question(four_stories):
+def test_encode_examples_agrees_with_encode_story_and_encode_question(four_stories, tiny_config):
     examples = babi.examples_of(babi.read_stories(four_stories))
     vocabulary = Vocabulary.build(["Mary moved to the bathroom.", "Is Daniel in the hallway?"])
-    config = ModelConfig(vocabulary_size=len(vocabulary), answer_count=3, max_sentences=2,
-                         max_words=3, max_question_words=4)  # fmt: skip
+    config = tiny_config(vocabulary_size=len(vocabulary), max_sentences=2, max_words=3,
+                         max_question_words=4)  # fmt: skip
     encoded = encode_examples(examples, vocabulary, ["maybe", "no", "yes"], config)
     for index, example in enumerate(examples):
         story = encode_story(example.story, vocabulary, 2, 3)
@@ -96,9 +95,8 @@ def test_encode_examples_agrees_with_encode_story_and_encode_question(four_stori
         assert encoded["unknown"][index] == bool(story.unknown_words or question_unknown)
 
 
-def test_encode_no_examples_gives_empty_arrays():
-    config = ModelConfig(vocabulary_size=10, answer_count=2, max_sentences=2, max_words=3,
-                         max_question_words=4)  # fmt: skip
+def test_encode_no_examples_gives_empty_arrays(tiny_config):
+    config = tiny_config(answer_count=2, max_sentences=2, max_words=3, max_question_words=4)
     encoded = encode_examples([], VOCABULARY, ["no", "yes"], config)
     assert encoded["story"].shape == (0, 2, 3)
     assert encoded["question"].shape == (0, 4)
@@ -106,7 +104,7 @@ def test_encode_no_examples_gives_empty_arrays():
 
 
 @pytest.mark.parametrize("slots", [1, 20])
-def test_repeated_sentences_are_encoded_once(monkeypatch, slots):
+def test_repeated_sentences_are_encoded_once(monkeypatch, slots, tiny_config):
     """bAbI repeats sentences: each distinct text is tokenized once per call."""
     import chatbot.features as features
 
@@ -116,7 +114,6 @@ def test_repeated_sentences_are_encoded_once(monkeypatch, slots):
     example = babi.Example(
         ("Mary went.", "Mary went."), "Is Mary in the kitchen?", "no", (), "", ""
     )
-    config = ModelConfig(vocabulary_size=10, answer_count=2, max_sentences=slots, max_words=3,
-                         max_question_words=6)  # fmt: skip
+    config = tiny_config(answer_count=2, max_sentences=slots, max_words=3, max_question_words=6)
     encode_examples([example] * 50, VOCABULARY, ["no", "yes"], config)
     assert sorted(calls) == ["Is Mary in the kitchen?", "Mary went."]

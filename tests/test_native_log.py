@@ -15,7 +15,6 @@ import sys
 
 import pytest
 from test_cli_chat import ANSWER_LINE, CONTRACT_SESSION, Terminal, chatbot_env
-from tiny_model import build_tiny_model
 
 from chatbot.native_log import _pass_on, is_native_log_line
 from chatbot.repl import BANNER, run_session
@@ -69,10 +68,8 @@ main()
 
 
 @pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    path = tmp_path_factory.mktemp("models") / "tiny"
-    build_tiny_model(path)
-    return path
+def model_dir(tiny_model_dir):
+    return tiny_model_dir
 
 
 def noisy_env(tmp_path, **extra) -> dict:

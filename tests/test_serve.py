@@ -1,6 +1,6 @@
 """`chatbot serve`: the HTTP API and page of a real server on a free loopback port.
 
-The server runs a tiny untrained model (tests/tiny_model.py): its answers are arbitrary, so
+The server runs a tiny untrained model (conftest's `tiny_model_dir`): its answers are arbitrary, so
 the tests compare them with `chatbot ask --json` on the same model, never with the truth.
 """
 
@@ -14,7 +14,6 @@ import pytest
 from chatbot.world import TASKS
 from tests.cli_runner import run
 from tests.served import Served
-from tests.tiny_model import build_tiny_model
 
 pytest.importorskip("starlette", reason="the web extra is not installed: pip install '.[web]'")
 pytest.importorskip("uvicorn", reason="the web extra is not installed: pip install '.[web]'")
@@ -24,10 +23,8 @@ QUESTION = "Is Mary in the bathroom?"
 
 
 @pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory):
-    path = tmp_path_factory.mktemp("serve") / "tiny"
-    build_tiny_model(path)
-    return path
+def tiny_model(tiny_model_dir):
+    return tiny_model_dir
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chatbot.errors import ChatbotError
-from chatbot.text import Vocabulary, split_sentences, tokenize, write_text_atomic
+from chatbot.files import write_text_atomic
+from chatbot.text import Vocabulary, split_sentences, tokenize
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,6 @@ from chatbot.world.files import (
     file_name,
     generate_files,
     generate_stories,
-    parse_tasks,
 )
 
 __all__ = [
@@ -35,5 +34,4 @@ __all__ = [
     "file_name",
     "generate_files",
     "generate_stories",
-    "parse_tasks",
 ]

@@ -92,28 +92,9 @@ def _check_task(task):
 def _check_questions(questions) -> int:
     if isinstance(questions, bool) or not isinstance(questions, int) or questions < 1:
         raise UsageError(
-            f"--questions must be a whole number >= 1 (questions per task); got {questions!r}"
+            f"`questions` must be a whole number >= 1 (questions per task); got {questions!r}"
         )
     return questions
-
-
-def parse_tasks(text: str) -> tuple:
-    """Tasks written as on the command line, "6,9,10,mix", in the given order, each once.
-
-    Raises:
-        UsageError: an empty item or a task without a generator.
-    """
-    tasks: list = []
-    for item in text.split(","):
-        item = item.strip().lower().removeprefix("qa")
-        if not item:
-            raise UsageError(f"--tasks takes {CHOICES} separated by commas, such as 6,9,10,mix")
-        task = int(item) if item.isascii() and item.isdigit() else item
-        if task not in (*TASKS, MIX):
-            raise UsageError(f"--tasks: no generator for task {item!r}; use {CHOICES}")
-        if task not in tasks:
-            tasks.append(task)
-    return tuple(tasks)
 
 
 def generate_stories(task, questions: int, seed: int = 0, split: str = "train") -> list:

@@ -1,0 +1,168 @@
+"""Inference: a loaded model and the one way to run it, `ModelBundle.predict`.
+
+Everything that answers questions (the bot, `chatbot evaluate`, training's final validation
+score) calls `ModelBundle.predict`, which runs the model as a compiled TensorFlow graph in
+batches of `BATCH_SIZE` questions. Three savings give the model's own outputs, only sooner:
+- Equal inputs give equal outputs, so each distinct (story, question) pair is run once: bAbI
+  repeats them (the real qa17 file holds 5,812 distinct pairs among 10,000 questions).
+- Questions go in batches sorted by story length, and a model with a flexible memory runs only
+  the slots filled in some row of the batch (the memory is right-aligned, so those come last).
+- The graph is traced once per bundle; `warm_up` does it ahead of the first real question.
+
+TensorFlow is imported inside the functions that run the model, so building a bundle's other
+parts stays light.
+"""
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from chatbot.config import ModelConfig, TrainConfig
+from chatbot.errors import ChatbotError
+from chatbot.text import Vocabulary
+
+# Questions per compiled call. Larger calls pay the per-call overhead less often and share more
+# work (each distinct sentence is encoded once per call); a bound keeps one call's memory small
+# whatever the size of the data. Every caller uses it, so the same questions always meet the
+# same batches and get the same outputs.
+BATCH_SIZE = 4096
+
+
+@dataclass
+class ModelBundle:
+    """A loaded (or freshly trained) model with what it needs to read stories and name answers."""
+
+    model: Any  # keras.Model with inputs "story", "question" and outputs "answer", "attention"
+    vocabulary: Vocabulary
+    config: ModelConfig
+    answers: list[str]  # column i of the "answer" output is answers[i]
+    metadata: dict = field(default_factory=dict)
+    train_config: TrainConfig | None = None  # how it was trained, saved in config.json
+    _compiled: Any = field(default=None, init=False, repr=False, compare=False)
+    _lock: threading.Lock = field(
+        default_factory=threading.Lock, init=False, repr=False, compare=False
+    )
+
+    def predict(self, story, question) -> tuple[np.ndarray, np.ndarray]:
+        """Answer encoded questions, any number of them, with the compiled model.
+
+        Args:
+            story: int (N, S, max_words) word ids, right-aligned as `features` encodes them;
+                S is max_sentences, or fewer (the newest S slots) when the model accepts a
+                narrower memory, which is faster for short stories.
+            question: int (N, max_question_words) word ids.
+
+        Returns:
+            (answer probabilities float32 (N, answers), attention float32 (N, S)).
+
+        Raises:
+            ChatbotError: arrays of a shape this model does not read.
+        """
+        story, question = self._checked(story, question)
+        count = len(story)
+        rows = np.concatenate([story.reshape(count, story.shape[1] * story.shape[2]), question], 1)
+        first, inverse = _distinct_rows(rows)
+        story, question = story[first], question[first]
+        # Right-aligned memory: a story fills the slots from its oldest sentence to the last one.
+        filled = story.any(axis=2)  # (distinct, slots)
+        lengths = np.where(filled.any(axis=1), filled.shape[1] - filled.argmax(axis=1), 0)
+        order = np.argsort(lengths, kind="stable")
+        probabilities = np.zeros((len(first), len(self.answers)), dtype=np.float32)
+        attention = np.zeros((len(first), story.shape[1]), dtype=np.float32)
+        for start in range(0, len(first), BATCH_SIZE):
+            batch = order[start : start + BATCH_SIZE]
+            probabilities[batch], attention[batch] = self._predict_batch(
+                story[batch], question[batch]
+            )
+        return probabilities[inverse], attention[inverse]
+
+    @property
+    def flexible_memory(self) -> bool:
+        """Whether the model's story input takes any number of sentence slots."""
+        names = [tensor.name for tensor in self.model.inputs]
+        return self.model.inputs[names.index("story")].shape[1] is None
+
+    def _checked(self, story, question) -> tuple[np.ndarray, np.ndarray]:
+        story = np.asarray(story, dtype=np.int32)
+        question = np.asarray(question, dtype=np.int32)
+        config = self.config
+        widest = config.max_sentences
+        narrowest = 1 if self.flexible_memory else widest
+        if (
+            story.ndim != 3
+            or story.shape[2] != config.max_words
+            or not narrowest <= story.shape[1] <= widest
+        ):
+            slots = str(widest) if narrowest == widest else f"{narrowest} to {widest}"
+            raise ChatbotError(
+                f"story ids must have the shape (N, {slots}, {config.max_words}) for this model; "
+                f"received {story.shape}"
+            )
+        if question.shape != (len(story), config.max_question_words):
+            raise ChatbotError(
+                f"question ids must have the shape ({len(story)}, {config.max_question_words}) "
+                f"for this model; received {question.shape}"
+            )
+        return story, question
+
+    def _predict_batch(self, story: np.ndarray, question: np.ndarray):
+        """One compiled call. A flexible memory runs only the slots filled in some row."""
+        empty = 0
+        if self.flexible_memory:
+            filled = story.any(axis=(0, 2))  # (slots,)
+            empty = int(filled.argmax()) if filled.any() else story.shape[1] - 1
+        probabilities, attention = self._inference()(story[:, empty:], question)
+        return probabilities.numpy(), np.pad(attention.numpy(), ((0, 0), (empty, 0)))
+
+    def _inference(self):
+        """The model call traced once as a TensorFlow graph; batch size and slots may vary."""
+        with self._lock:
+            if self._compiled is None:
+                import tensorflow as tf
+
+                config, model = self.config, self.model
+                slots = None if self.flexible_memory else config.max_sentences
+                signature = [
+                    tf.TensorSpec((None, slots, config.max_words), tf.int32),
+                    tf.TensorSpec((None, config.max_question_words), tf.int32),
+                ]
+
+                @tf.function(input_signature=signature)
+                def infer(story, question):
+                    outputs = model({"story": story, "question": question}, training=False)
+                    return outputs["answer"], outputs["attention"]
+
+                # The concrete graph skips tf.function's per-call argument matching.
+                self._compiled = infer.get_concrete_function()
+            return self._compiled
+
+
+def warm_up(bundle: ModelBundle) -> None:
+    """Run the compiled inference once, so the first real answer does not pay for tracing."""
+    config = bundle.config
+    word = min(2, config.vocabulary_size - 1)  # any real word
+    story = np.zeros((1, config.max_sentences, config.max_words), dtype="int32")
+    story[0, -1, 0] = word  # an all-padding story might take another path
+    question = np.full((1, config.max_question_words), word, dtype="int32")
+    bundle.predict(story, question)
+
+
+def _distinct_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(index of the first of each distinct row, for each row the number of its distinct row).
+
+    Fast through a hash of each row; the result is checked against the rows themselves.
+    """
+    key = np.zeros(len(rows), dtype=np.uint64)
+    for column in rows.T:  # a polynomial hash; it wraps around, as meant
+        key = key * np.uint64(1_000_003) + column.astype(np.uint64)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    if not np.array_equal(rows[first][inverse.reshape(-1)], rows):  # a collision: compare rows
+        _, first, inverse = np.unique(rows, axis=0, return_index=True, return_inverse=True)
+    # Number the distinct rows in data order, so that neighbours (the questions of one story,
+    # which share sentences the model encodes once per batch) stay together.
+    order = np.argsort(first)
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return first[order], rank[inverse.reshape(-1)]

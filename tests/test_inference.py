@@ -1,0 +1,98 @@
+"""Tests for chatbot.inference: the one batched predict, distinct pairs, narrow memories."""
+
+import numpy as np
+
+import chatbot  # noqa: F401  (first: it keeps TensorFlow's start-up logs quiet)
+from chatbot import inference
+from chatbot.inference import _distinct_rows
+
+MARY, JOHN = "Mary moved to the bathroom.", "John went to the hallway."
+OLD, SANDRA = "Daniel went to the garden.", "Sandra is either in the park or the office."
+
+
+def ragged_examples(tmp_path, stories):
+    from chatbot.babi import examples_of, read_stories
+
+    text = ""
+    for length in stories:
+        lines = [f"{i + 1} {[MARY, JOHN, OLD, SANDRA][i % 4]}" for i in range(length)]
+        lines.append(f"{length + 1} Is Mary in the bathroom? \tyes\t1")
+        text += "\n".join(lines) + "\n"
+    path = tmp_path / "qa6_ragged_test.txt"
+    path.write_text(text, encoding="utf-8")
+    return examples_of(read_stories(path))
+
+
+def test_batches_sorted_by_story_length_give_the_whole_models_outputs(
+    tmp_path, monkeypatch, tiny_model_dir
+):
+    from chatbot.artifacts import load_model_dir
+    from chatbot.features import encode_examples
+
+    bundle = load_model_dir(tiny_model_dir)  # seeded random weights: every slot matters
+    examples = ragged_examples(tmp_path, [1, 2, 1, 3, 6, 2, 5, 1, 4, 2, 1, 1])
+    encoded = encode_examples(examples, bundle.vocabulary, bundle.answers, bundle.config)
+    expected = bundle.model(
+        {"story": encoded["story"], "question": encoded["question"]}, training=False
+    )
+    expected_probabilities = expected["answer"].numpy()
+    expected_attention = expected["attention"].numpy()
+    widths = []
+    predict_batch = bundle._predict_batch
+    bundle._predict_batch = lambda story, question: (
+        widths.append(int(story.any(axis=(0, 2)).sum())),  # slots filled in some row
+        predict_batch(story, question),
+    )[1]
+    monkeypatch.setattr(inference, "BATCH_SIZE", 2)
+    probabilities, attention = bundle.predict(encoded["story"], encoded["question"])
+    np.testing.assert_allclose(probabilities, expected_probabilities, atol=1e-5)
+    np.testing.assert_allclose(attention, expected_attention, atol=1e-5)
+    # Sorted by story length, so batches of short stories need few slots.
+    assert widths == sorted(widths) and widths[0] < widths[-1] == bundle.config.max_sentences == 4
+
+
+def test_a_model_that_cannot_read_fewer_slots_is_run_whole(tmp_path, monkeypatch, tiny_bundle):
+    from chatbot.features import encode_examples
+
+    # The word-level tutorial network flattens all slots: its story input has a fixed width,
+    # so every batch must be run on the whole memory.
+    words = [MARY, JOHN, OLD, SANDRA, "Is Mary in the bathroom?"]
+    bundle = tiny_bundle(words, max_words=8, max_question_words=8, architecture="tutorial")
+    vocabulary, config = bundle.vocabulary, bundle.config
+    assert not bundle.flexible_memory
+    examples = ragged_examples(tmp_path, [1, 2, 1, 3, 1, 2])
+    encoded = encode_examples(examples, vocabulary, bundle.answers, config)
+    monkeypatch.setattr(inference, "BATCH_SIZE", 2)
+    probabilities, attention = bundle.predict(encoded["story"], encoded["question"])
+    expected = bundle.model(
+        {"story": encoded["story"], "question": encoded["question"]}, training=False
+    )
+    np.testing.assert_allclose(probabilities, expected["answer"].numpy(), atol=1e-6)
+    np.testing.assert_allclose(attention, expected["attention"].numpy(), atol=1e-6)
+
+
+def test_each_distinct_pair_is_run_once(monkeypatch, tiny_bundle):
+    bundle = tiny_bundle(["a b c d e f g"], max_sentences=2, max_words=2, max_question_words=2,
+                         architecture="tutorial")  # fmt: skip
+    story = np.array([[[0, 0], [1, 2]], [[0, 0], [1, 1]], [[0, 0], [1, 2]], [[3, 1], [1, 1]]])
+    question = np.array([[1, 0], [1, 0], [1, 0], [2, 0]])
+    rows, predict_batch = [], bundle._predict_batch
+    bundle._predict_batch = lambda s, q: (rows.append(len(s)), predict_batch(s, q))[1]
+    monkeypatch.setattr(inference, "BATCH_SIZE", 2)
+    probabilities, attention = bundle.predict(story, question)
+    assert rows == [2, 1]  # three distinct pairs of four
+    expected = bundle.model({"story": story, "question": question}, training=False)
+    np.testing.assert_allclose(probabilities, expected["answer"].numpy(), atol=1e-6)
+    np.testing.assert_array_equal(probabilities[0], probabilities[2])
+
+
+def test_distinct_rows_survives_a_hash_collision():
+    rows = np.array([[0, 1_000_003], [1, 0], [0, 1_000_003]])  # the first two hash alike
+    first, inverse = _distinct_rows(rows)
+    assert first.tolist() == [0, 1] and inverse.tolist() == [0, 1, 0]
+
+
+def test_distinct_rows_keep_data_order():
+    rows = np.array([[5, 5], [1, 2], [5, 5], [0, 0], [1, 2]])
+    first, inverse = _distinct_rows(rows)
+    assert first.tolist() == [0, 1, 3] and inverse.tolist() == [0, 1, 0, 2, 1]
