@@ -36,12 +36,7 @@ def person_in(world: PeopleWorld, person: str, want: str, negated: bool = False)
     asked = known and where(world, known, want)
     if not asked:
         return False
-    place, answer = asked
-    if negated:
-        world.story.ask(f"Is {person} not in the {place}?", NOT_SWAPPED[answer], known.support)
-    else:
-        world.story.ask(f"Is {person} in the {place}?", answer, known.support)
-    return True
+    return _ask_in(world, person, asked, known.support, negated)
 
 
 def object_in(world: PeopleWorld, thing: str, want: str, negated: bool = False) -> bool:
@@ -52,11 +47,16 @@ def object_in(world: PeopleWorld, thing: str, want: str, negated: bool = False) 
     asked = known and known.kind == "at" and where(world, known, want)
     if not asked:
         return False
+    return _ask_in(world, f"the {thing}", asked, known.support, negated)
+
+
+def _ask_in(world: PeopleWorld, subject: str, asked, support, negated: bool) -> bool:
+    """Ask "Is SUBJECT in the P?" (or "... not in ...", yes and no swapped) with its answer."""
     place, answer = asked
     if negated:
-        world.story.ask(f"Is the {thing} not in the {place}?", NOT_SWAPPED[answer], known.support)
+        world.story.ask(f"Is {subject} not in the {place}?", NOT_SWAPPED[answer], support)
     else:
-        world.story.ask(f"Is the {thing} in the {place}?", answer, known.support)
+        world.story.ask(f"Is {subject} in the {place}?", answer, support)
     return True
 
 
