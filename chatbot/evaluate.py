@@ -88,7 +88,9 @@ def build_report(examples, encoded, probabilities, attention, answers, mistakes:
         ({expected: {got: count}}, the model's answers first, in its order),
         `baseline_accuracy`, `baseline_answer`, `support_accuracy` (None when no question has a
         supporting sentence in memory), `support_questions`, `unknown_word_questions`,
-        `truncated_stories`, `unknown_answers`, `mistake_count` and `mistakes` (a list of
+        `truncated_stories`, `unknown_answers`, `calibration_error`, `confident_mistakes`,
+        `reliability` (see `_calibration`), `refused` (questions not answered: unknown words;
+        they count as wrong), `mistake_count` and `mistakes` (a list of
         {"story", "question", "expected", "got", "confidence", "support", "supporting",
         "supporting_indices", "attention", "source", "task"}).
     """
@@ -123,11 +125,54 @@ def build_report(examples, encoded, probabilities, attention, answers, mistakes:
         "unknown_word_questions": int(unknown.sum()),
         "truncated_stories": int((np.asarray(encoded["truncated"]) > 0).sum()),
         "unknown_answers": int((expected_index < 0).sum()),
+        **_calibration(confidence[~unknown], correct[~unknown]),
+        "refused": int(unknown.sum()),
         "mistake_count": len(wrong),
         "mistakes": [
             _mistake(examples[i], got[i], confidence[i], attention[i], supporting[i])
             for i in wrong[:mistakes]
         ],
+    }
+
+
+CALIBRATION_BINS = 10  # equal-width confidence bins for the calibration error
+CONFIDENT = 0.95  # a wrong answer at this confidence or more is a confident mistake
+
+
+def _calibration(confidence: np.ndarray, correct: np.ndarray) -> dict:
+    """How far confidence is from accuracy, over the answered questions.
+
+    `calibration_error` is the expected calibration error: the questions put in 10 equal-width
+    confidence bins, each bin's |accuracy - mean confidence| weighted by its share of the
+    questions (0 when nothing was answered). `reliability` lists the non-empty bins, for the
+    reliability diagram.
+
+    Bins 0.6-0.7 (1 question, right at 0.6) and 0.9-1.0 (3, one right, mean 0.9233):
+    0.25 * |1 - 0.6| + 0.75 * |0.3333 - 0.9233| = 0.5425.
+
+    >>> report = _calibration(np.array([0.9, 0.9, 0.6, 0.97]), np.array([1, 0, 1, 0], bool))
+    >>> report["calibration_error"], report["confident_mistakes"], len(report["reliability"])
+    (0.5425, 1, 2)
+    """
+    bins = np.minimum((confidence * CALIBRATION_BINS).astype(int), CALIBRATION_BINS - 1)
+    error, reliability = 0.0, []
+    for index in np.unique(bins):
+        members = bins == index
+        mean_confidence, accuracy = confidence[members].mean(), correct[members].mean()
+        error += members.mean() * abs(accuracy - mean_confidence)
+        reliability.append(
+            {
+                "low": int(index) / CALIBRATION_BINS,
+                "high": (int(index) + 1) / CALIBRATION_BINS,
+                "confidence": round(float(mean_confidence), 4),
+                "accuracy": round(float(accuracy), 4),
+                "questions": int(members.sum()),
+            }
+        )
+    return {
+        "calibration_error": round(float(error), 4),
+        "confident_mistakes": int((~correct & (confidence >= CONFIDENT)).sum()),
+        "reliability": reliability,
     }
 
 
@@ -217,6 +262,9 @@ def format_report(report: dict) -> str:
         f"Questions with unknown words: {report['unknown_word_questions']}",
         f"Stories longer than the memory: {report['truncated_stories']}",
         f"Answers outside the answer set: {report['unknown_answers']}",
+        f"Calibration error: {percent(report['calibration_error'])} (over answered questions);"
+        f" confident mistakes (wrong at {CONFIDENT:.0%} or more): {report['confident_mistakes']};"
+        f" refused: {report['refused']}",
         "",
         "Per file:",
         *_table(report["per_file"]),

@@ -13,7 +13,8 @@ from chatbot.text import shorten
 
 
 def save_evaluation_plot(report: dict, path, mistakes: int = 3) -> None:
-    """Draw the confusion matrix and the attention of a few mistakes into a PNG, atomically.
+    """Draw the confusion matrix, the reliability diagram and the attention of a few mistakes
+    into a PNG, atomically.
 
     Args:
         report: a report from `evaluate.build_report`.
@@ -22,7 +23,7 @@ def save_evaluation_plot(report: dict, path, mistakes: int = 3) -> None:
     """
     pyplot = _pyplot()
     shown = report["mistakes"][:mistakes]
-    heights = [3.0] + [1.0 + 0.3 * len(mistake["story"]) for mistake in shown]
+    heights = [3.0, 3.0] + [1.0 + 0.3 * len(mistake["story"]) for mistake in shown]
     figure, axes = pyplot.subplots(
         len(heights),
         1,
@@ -32,7 +33,8 @@ def save_evaluation_plot(report: dict, path, mistakes: int = 3) -> None:
         layout="constrained",
     )
     _plot_confusion(axes[0, 0], report)
-    for axis, mistake in zip(axes[1:, 0], shown, strict=True):
+    _plot_reliability(axes[1, 0], report)
+    for axis, mistake in zip(axes[2:, 0], shown, strict=True):
         _plot_attention(axis, mistake)
     write_bytes_atomic(path, _png_bytes(figure))
 
@@ -53,6 +55,33 @@ def _plot_confusion(axis, report: dict) -> None:
     for (row, column), count in np.ndenumerate(matrix):
         color = "white" if count > matrix.max() / 2 else "black"
         axis.text(column, row, f"{count:,}", ha="center", va="center", color=color)
+
+
+def _plot_reliability(axis, report: dict) -> None:
+    """Accuracy against confidence, a bar per confidence bin: honest bars touch the diagonal."""
+    bins = report["reliability"]
+    axis.plot([0, 1], [0, 1], color="gray", linestyle="--", linewidth=1, label="calibrated")
+    axis.bar(
+        [item["low"] for item in bins],
+        [item["accuracy"] for item in bins],
+        width=[item["high"] - item["low"] for item in bins],
+        align="edge",
+        edgecolor="black",
+        color="tab:blue",
+        label="accuracy",
+    )
+    for item in bins:
+        middle = (item["low"] + item["high"]) / 2
+        axis.text(middle, 0.02, f"{item['questions']:,}", ha="center", fontsize=7, rotation=90)
+    axis.set_xlim(0, 1)
+    axis.set_ylim(0, 1)
+    axis.set_xlabel("confidence")
+    axis.set_ylabel("accuracy")
+    axis.legend(loc="upper left", fontsize=8)
+    axis.set_title(
+        f"reliability: calibration error {percent(report['calibration_error'])},"
+        f" {report['confident_mistakes']:,} mistakes at 95% or more (answered questions)"
+    )
 
 
 def _plot_attention(axis, mistake: dict) -> None:

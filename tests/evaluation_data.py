@@ -14,7 +14,7 @@ ALWAYS_YES = math.exp(5) / (math.exp(5) + 2)
 JSON_KEYS = {
     "accuracy", "questions", "per_file", "per_task", "confusion", "baseline_accuracy",
     "support_accuracy", "unknown_word_questions", "truncated_stories", "unknown_answers",
-    "mistakes",
+    "mistakes", "calibration_error", "confident_mistakes", "refused",
 }  # fmt: skip
 MISTAKE_KEYS = {"story", "question", "expected", "got", "confidence", "support"}
 FIRST = """\

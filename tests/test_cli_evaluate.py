@@ -38,6 +38,9 @@ def test_cli_prints_the_report_and_writes_json_and_png(capsys, model_dir, data_d
         "Questions with unknown words: 1",
         "Stories longer than the memory: 1",
         "Answers outside the answer set: 1",
+        # six answered, all "yes" at ALWAYS_YES, three right
+        f"Calibration error: {100 * (ALWAYS_YES - 0.5):.1f}% (over answered questions);"
+        " confident mistakes (wrong at 95% or more): 3; refused: 1",
         "",
         "Per file:",
         f"   66.7% of       3  {first}",

@@ -88,6 +88,17 @@ def test_report_from_hand_made_outputs():
         "unknown_word_questions": 1,
         "truncated_stories": 1,
         "unknown_answers": 1,
+        # the four answered questions fall in four bins: |1 - 0.9|, |1 - 0.7|, |0 - 0.6| and
+        # |0 - 0.85|, each weighted by 1/4
+        "calibration_error": 0.4625,
+        "confident_mistakes": 0,  # no wrong answer at 95% or more
+        "reliability": [
+            {"low": 0.6, "high": 0.7, "confidence": 0.6, "accuracy": 0.0, "questions": 1},
+            {"low": 0.7, "high": 0.8, "confidence": 0.7, "accuracy": 1.0, "questions": 1},
+            {"low": 0.8, "high": 0.9, "confidence": 0.85, "accuracy": 0.0, "questions": 1},
+            {"low": 0.9, "high": 1.0, "confidence": 0.9, "accuracy": 1.0, "questions": 1},
+        ],
+        "refused": 1,  # the unknown-word question
         "mistake_count": 3,
     }
     # most confident first: the unknown answer (85%), the truncated story (60%), the unknown word
@@ -125,7 +136,7 @@ def test_confusion_follows_the_answer_set_order():
     assert list(report["confusion"]) == ["yes", "no", "maybe", "kitchen"]
     assert list(report["confusion"]["yes"]) == ["yes", NO_ANSWER]
     assert (
-        format_report(report).splitlines()[14] == "           yes  no  maybe  kitchen  (no answer)"
+        format_report(report).splitlines()[15] == "           yes  no  maybe  kitchen  (no answer)"
     )
 
 
@@ -156,6 +167,8 @@ def test_format_report_text():
         "Questions with unknown words: 1",
         "Stories longer than the memory: 1",
         "Answers outside the answer set: 1",
+        "Calibration error: 46.2% (over answered questions); confident mistakes (wrong at 95%"
+        " or more): 0; refused: 1",
         "",
         "Per file:",
         "  100.0% of       2  a.txt",
@@ -183,6 +196,22 @@ def test_format_report_text():
         "    3  0.30   John went to the hallway.",
         "    4  0.50   Sandra is either in the park or the office.",
     ]
+
+
+def test_confident_mistakes_and_a_report_with_nothing_answered():
+    examples, encoded, probabilities, attention = hand_made()
+    probabilities[2] = [0.97, 0.02, 0.01]  # the wrong "yes" to a "maybe", now at 97%
+    report = build_report(examples, encoded, probabilities, attention, ANSWERS)
+    assert report["confident_mistakes"] == 1
+    assert 0 <= report["calibration_error"] <= 1
+    encoded["unknown"] = np.ones(5, dtype=bool)
+    report = build_report(examples, encoded, probabilities, attention, ANSWERS)
+    assert (report["calibration_error"], report["confident_mistakes"], report["refused"]) == (
+        0.0,
+        0,
+        5,
+    )
+    assert report["reliability"] == []
 
 
 def test_format_report_of_an_unanswered_mistake():
@@ -276,6 +305,19 @@ def test_evaluate_a_tiny_model_on_hand_made_files(model_dir, data_dir):
         "unknown_word_questions": 1,
         "truncated_stories": 1,
         "unknown_answers": 1,
+        # six answered questions, all "yes" at ALWAYS_YES (one bin), three of them right
+        "calibration_error": pytest.approx(ALWAYS_YES - 0.5, abs=1e-4),
+        "confident_mistakes": 3,
+        "reliability": [
+            {
+                "low": 0.9,
+                "high": 1.0,
+                "confidence": pytest.approx(ALWAYS_YES, abs=1e-4),
+                "accuracy": 0.5,
+                "questions": 6,
+            }
+        ],
+        "refused": 1,
         "mistake_count": 4,
     }
     assert [(m["question"], m["got"]) for m in mistakes] == [
