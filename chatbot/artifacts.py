@@ -19,9 +19,10 @@ from pathlib import Path
 
 from chatbot.config import ModelConfig, TrainConfig
 from chatbot.errors import ChatbotError
-from chatbot.files import write_folder_atomic, write_text_atomic
+from chatbot.files import check_replaceable, write_folder_atomic, write_text_atomic
 from chatbot.inference import ModelBundle
 from chatbot.text import Vocabulary
+from chatbot.untrusted import check_archive, load_json, printable
 
 MODEL_FILE = "model.keras"
 VOCABULARY_FILE = "vocabulary.json"
@@ -30,6 +31,11 @@ METADATA_FILE = "metadata.json"
 PLOT_FILE = "training.png"
 REQUIRED_FILES = (MODEL_FILE, VOCABULARY_FILE, CONFIG_FILE, METADATA_FILE)
 REBUILD_DEFAULT = "chatbot train generated --out models/default --overwrite"
+# What `chatbot train` writes into a model folder: only a folder holding nothing else is
+# replaced by --overwrite (a folder of the user's files never is).
+WRITTEN_FILES = frozenset((*REQUIRED_FILES, PLOT_FILE))
+REDO = "train the model again or copy the whole folder"
+# The largest sizes a config.json may give: far beyond bAbI, far below what exhausts memory.
 
 
 def default_model_dir() -> Path:
@@ -76,11 +82,10 @@ def model_folder(path: str | os.PathLike | None = None) -> Path:
 
 def _read_json(path: Path) -> dict:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        data = load_json(path, hint=REDO)
+    except OSError as error:
         raise ChatbotError(
-            f"cannot read {path} ({_first_line(error)}); train the model again or copy the "
-            "whole folder"
+            f"cannot read {printable(str(path))} ({error.strerror}); {REDO}"
         ) from None
     if not isinstance(data, dict):
         raise ChatbotError(f"{path} must hold a JSON object; train the model again")
@@ -154,6 +159,7 @@ def load_model_dir(path: str | os.PathLike | None = None) -> ModelBundle:
             "train again or copy the whole folder"
         )
     metadata = _read_json(folder / METADATA_FILE)
+    check_archive(folder / MODEL_FILE, f"cannot load {printable(str(folder / MODEL_FILE))}", REDO)
     model = _load_keras_model(folder / MODEL_FILE)
     _check_model_matches(model, config, folder / MODEL_FILE)
     return ModelBundle(model, vocabulary, config, answers, metadata, train_config)
@@ -233,9 +239,36 @@ def save_model_dir(
         ChatbotError: the folder exists and `overwrite` is False, or it cannot be written.
     """
     folder = Path(path)
-    if folder.exists() and not overwrite:
-        raise ChatbotError(f"{folder} already exists; pass `overwrite=True` to replace it")
+    check_replaceable(folder, overwrite, not_a_model_folder)
     write_folder_atomic(folder, lambda temporary: _write_folder(bundle, temporary, files or {}))
+
+
+def not_a_model_folder(folder: Path) -> str | None:
+    """Why `folder` is not a model folder `chatbot train` wrote, or None if it is one."""
+    problem = _model_folder_problem(folder)
+    if problem is None:
+        return None
+    return f"not a model folder ({problem}), and --overwrite replaces only a model folder"
+
+
+def _model_folder_problem(folder: Path) -> str | None:
+    if folder.is_symlink():
+        return "it is a symbolic link"
+    if not folder.is_dir():
+        return "it is a file"
+    entries = list(os.scandir(folder))
+    others = sorted(
+        entry.name
+        for entry in entries
+        if entry.name not in WRITTEN_FILES or not entry.is_file(follow_symlinks=False)
+    )
+    if others:
+        listed = ", ".join(printable(name[:40]) for name in others[:3])
+        return f"it holds {listed}{', ...' if len(others) > 3 else ''}"
+    missing = {MODEL_FILE, CONFIG_FILE} - {entry.name for entry in entries}
+    if missing:
+        return f"it lacks {', '.join(sorted(missing))}"
+    return None
 
 
 def _write_folder(bundle: ModelBundle, folder: Path, files: dict[str, bytes]) -> None:
@@ -275,6 +308,7 @@ def format_metadata(folder: str | os.PathLike | None = None) -> str:
 def _lines(value, indent: str = "") -> list[str]:
     lines = []
     for key, item in value.items():
+        key = printable(str(key))  # metadata.json may hold anything: shown, never obeyed
         if isinstance(item, dict) and item:
             lines.append(f"{indent}{key}:")
             lines += _lines(item, indent + "  ")
@@ -286,9 +320,10 @@ def _lines(value, indent: str = "") -> list[str]:
                     lines.append(f"{indent}  - {nested[0].strip()}")
                     lines += nested[1:]
                 else:
-                    lines.append(f"{indent}  - {element}")
+                    lines.append(f"{indent}  - {printable(str(element))}")
         elif isinstance(item, list):
-            lines.append(f"{indent}{key}: {', '.join(str(element) for element in item)}")
+            listed = ", ".join(str(element) for element in item)
+            lines.append(f"{indent}{key}: {printable(listed)}")
         else:
-            lines.append(f"{indent}{key}: {item}")
+            lines.append(f"{indent}{key}: {printable(str(item))}")
     return lines

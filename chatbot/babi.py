@@ -20,6 +20,10 @@ from pathlib import Path
 from chatbot.errors import ChatbotError
 from chatbot.files import write_text_atomic
 from chatbot.text import tokenize
+from chatbot.untrusted import MAX_FILE_BYTES, MAX_STORY_SENTENCES, check_text, printable, read_file
+
+# A story's sentences and questions: room for MAX_STORY_SENTENCES sentences and as many questions.
+MAX_STORY_LINES = 2 * MAX_STORY_SENTENCES
 
 
 @dataclass(frozen=True)
@@ -90,12 +94,14 @@ def read_stories(path: str | os.PathLike) -> list[Story]:
         Its stories, in file order.
 
     Raises:
-        ChatbotError: the file is missing, unreadable, empty, not UTF-8 text, or breaks the
-            format; the message names the file and line and says what was expected.
+        ChatbotError: the file is missing, unreadable, empty, not a regular file, over
+            `MAX_FILE_BYTES`, not UTF-8 text, holds a line or word over the caps of
+            `chatbot.untrusted`, or breaks the format; the message names the file and line and
+            says what was expected.
     """
-    source = str(path)
+    source = printable(str(path))
     try:
-        data = Path(path).read_bytes()
+        data = read_file(path, MAX_FILE_BYTES, "give a bAbI text file")
     except FileNotFoundError:
         raise ChatbotError(
             f"{source}: no such file; give a bAbI file such as qa6_yes-no-questions_train.txt"
@@ -120,6 +126,9 @@ def read_stories(path: str | os.PathLike) -> list[Story]:
             "expected a bAbI text file"
         ) from None
     text = text.removeprefix("\ufeff")  # a byte-order mark some editors write
+    if "\r" in text:  # files written on Windows (CR LF) or old Macs (CR alone)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    check_text(text, source)
     if not text.strip():
         raise ChatbotError(f"{source} is empty; expected bAbI stories, one line per sentence")
     return _parse(text, source, task_of(path))
@@ -135,15 +144,21 @@ def _parse(text: str, source: str, task: str) -> list[Story]:
     def error(problem: str) -> ChatbotError:
         return ChatbotError(f"{source}, line {line_number}: {problem}")
 
-    if "\r" in text:
-        text = text.replace("\r\n", "\n")  # files written on Windows
     for line_number, line in enumerate(text.split("\n"), start=1):
         if not line or line.isspace():
             continue  # blank lines (a trailing newline, a gap between stories) mean nothing
         number, _, rest = line.partition(" ")
         if not (number.isdigit() and number.isascii()):
-            raise error(f"expected a line ID (a number) first, got {number[:20]!r}; {FORMAT_HINT}")
-        line_id = int(number)
+            raise error(
+                f"expected a line ID (a number) first, got {printable(repr(number[:20]))}; "
+                f"{FORMAT_HINT}"
+            )
+        line_id = int(number[:6])  # longer IDs are over the cap, refused just below
+        if len(number) > 6 or line_id > MAX_STORY_LINES:
+            raise error(
+                f"ID {number[:12]}{'...' * (len(number) > 12)}: a story holds at most "
+                f"{MAX_STORY_LINES:,} lines; split it into shorter stories"
+            )
         if line_id == 1:
             lines = []
             question_ids = set()
@@ -185,7 +200,9 @@ def _supporting_ids(field: str, question_id: int, question_ids: set[int], error)
     ids = []
     for item in field.split():
         if not (item.isdigit() and item.isascii()):
-            raise error(f"supporting ID {item[:20]!r} is not a number; expected line IDs")
+            raise error(
+                f"supporting ID {printable(repr(item[:20]))} is not a number; expected line IDs"
+            )
         support_id = int(item)
         if support_id >= question_id:
             what = "is the question itself" if support_id == question_id else "points past it"

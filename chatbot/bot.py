@@ -20,6 +20,7 @@ from pathlib import Path
 
 from chatbot.errors import ChatbotError
 from chatbot.text import shorten, split_sentences, tokenize
+from chatbot.untrusted import MAX_STORY_SENTENCES, shorten_word
 
 # Words that open a yes/no question ("Is Mary in the kitchen?", "Does the box fit ...?").
 AUXILIARIES = frozenset(
@@ -72,7 +73,7 @@ def is_question(text: str) -> bool:
 def as_sentences(story: str | Sequence[str]) -> list[str]:
     """A story as its sentences: typed text is split, a sequence is taken as it is."""
     if isinstance(story, str):
-        return split_sentences(story)
+        return split_sentences(story, limit=MAX_STORY_SENTENCES)
     return [sentence for sentence in story if sentence.strip()]
 
 
@@ -114,6 +115,14 @@ class Chatbot:
         folder, vocabulary, config, answers = _read_small_files(model_dir)
         return cls(vocabulary, config, answers, _load_in_background(folder))
 
+    def wait_until_loaded(self, raise_error: bool = True) -> None:
+        """Wait for a background load to end; re-raise its error (as a ChatbotError) if asked."""
+        if isinstance(self._bundle, Future):
+            if raise_error:
+                self.bundle  # noqa: B018  raises the load's error
+            else:
+                self._bundle.exception()  # waits; the error stays for `bundle`
+
     @property
     def bundle(self):
         """The loaded `ModelBundle`; waits for a background load and re-raises its error."""
@@ -151,7 +160,7 @@ class Chatbot:
         for word in words:
             closest = self.vocabulary.closest(word, CLOSEST_SHOWN)
             hint = f" (closest: {', '.join(closest)})" if closest else ""
-            parts.append(f'"{word}"{hint}')
+            parts.append(f'"{shorten_word(word)}"{hint}')
         if len(parts) == 1:
             return f"I don't know the word {parts[0]}"
         return f"I don't know the words {', '.join(parts[:-1])} and {parts[-1]}"
@@ -245,7 +254,7 @@ class Chatbot:
 
 
 def _load_in_background(folder: Path) -> Future:
-    """Start loading a model folder in a daemon thread (quitting need not wait for it)."""
+    """Start loading a model folder in a daemon thread (`chat` waits for it before it exits)."""
     loading = Future()
 
     def load() -> None:
@@ -271,17 +280,34 @@ def _load_quietly(model_dir):
 
 
 def read_story(path) -> str:
-    """The text of a story file (plain sentences); a missing or unreadable file: ChatbotError."""
+    """The text of a story file (plain sentences), checked against the caps of `untrusted`.
+
+    Raises:
+        ChatbotError: a missing, unreadable or non-regular file, one over `MAX_FILE_BYTES`,
+            not UTF-8, or with a line or word over the caps.
+    """
+    from chatbot.untrusted import MAX_FILE_BYTES, check_text, printable, read_file
+
+    source = printable(str(path))
+    hint = "give a text file with the story"
     try:
-        return Path(path).read_text(encoding="utf-8")
+        data = read_file(path, MAX_FILE_BYTES, hint)
     except FileNotFoundError:
-        raise ChatbotError(f"{path}: no such file; give a text file with the story") from None
+        raise ChatbotError(f"{source}: no such file; {hint}") from None
     except IsADirectoryError:
-        raise ChatbotError(f"{path} is a folder; give a text file with the story") from None
-    except UnicodeDecodeError:
-        raise ChatbotError(f"{path} is not UTF-8 text; give a text file with the story") from None
+        raise ChatbotError(f"{source} is a folder; {hint}") from None
     except OSError as error:
-        raise ChatbotError(f"cannot read {path}: {error.strerror}") from None
+        raise ChatbotError(f"cannot read {source}: {error.strerror}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ChatbotError(
+            f"{source}, line {line}: not UTF-8 text (byte {data[error.start]:#04x}); {hint}"
+        ) from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    check_text(text, source)
+    return text
 
 
 def _read_small_files(model_dir):

@@ -17,7 +17,7 @@ import numpy as np
 
 from chatbot.backend import keras
 from chatbot.errors import ChatbotError
-from chatbot.files import write_bytes_atomic, write_text_atomic
+from chatbot.files import check_replaceable, write_bytes_atomic, write_text_atomic
 from chatbot.model import load_model
 
 STATE_FILE = "state.json"
@@ -35,10 +35,9 @@ def prepare_work_folder(out: Path, overwrite: bool) -> tuple[Path, bool]:
     Returns:
         The work folder, and whether this call created it.
     """
-    if out.exists() and not overwrite:
-        raise ChatbotError(f"{out} already exists; pass `overwrite=True` to replace it")
-    if out.exists() and not out.is_dir():
-        raise ChatbotError(f"{out} is a file, not a model folder; choose another `out`")
+    from chatbot.artifacts import not_a_model_folder
+
+    check_replaceable(out, overwrite, not_a_model_folder)
     partial = work_folder(out)
     created = not partial.exists()
     try:

@@ -5,14 +5,19 @@ Library code raises `ChatbotError`s; here they become one line on stderr and an 
 commands that need it, so `chatbot --help` answers at once.
 """
 
+import os
 import sys
+import traceback
 
 import click
 
 from chatbot import __version__
 from chatbot.errors import CannotAnswer, ChatbotError, UsageError
+from chatbot.untrusted import invalid_bytes, printable
 
 EXIT_ERROR, EXIT_USAGE, EXIT_CANNOT_ANSWER = 1, 2, 3
+DEBUG_VARIABLE = "CHATBOT_DEBUG"  # set (to anything but "" or "0") to see internal tracebacks
+MAX_MISTAKES = 10_000  # evaluate --mistakes
 # Library messages name what to change as the library's arguments; here they get their flags.
 FLAG_WORDING = {
     "pass `overwrite=True`": "pass --overwrite",
@@ -29,8 +34,11 @@ FLAG_WORDING = {
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="chatbot")
-def cli():
+@click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
+def cli(debug):
     """Read a short story and answer yes/no questions about it."""
+    if debug:
+        os.environ[DEBUG_VARIABLE] = "1"
 
 
 def in_flags(text: str) -> str:
@@ -42,7 +50,12 @@ def in_flags(text: str) -> str:
 
 def say(line: str) -> None:
     """Print a library notice line (training's progress notes) in the command line's terms."""
-    click.echo(in_flags(line))
+    echo(in_flags(line))
+
+
+def echo(text: str, err: bool = False) -> None:
+    """Print lines that may hold text from a file or a person, control characters escaped."""
+    click.echo(printable(text, newlines=True), err=err)
 
 
 def main(argv=None):
@@ -53,12 +66,29 @@ def main(argv=None):
             where native libraries' log lines are also kept off stderr (see `native_log`).
     """
     if argv is not None:
-        _run(argv)
+        _run_reporting_bugs(argv)
         return
     from chatbot.native_log import filter_native_log
 
     with filter_native_log():
+        _run_reporting_bugs(argv)
+
+
+def _run_reporting_bugs(argv):
+    """`_run`, with any other exception (a bug) as one line and exit 1: never a traceback,
+    unless `chatbot --debug` or $CHATBOT_DEBUG asks for it."""
+    try:
         _run(argv)
+    except Exception as error:  # a bug, not the user's doing
+        if os.environ.get(DEBUG_VARIABLE, "0") not in ("", "0"):
+            traceback.print_exc()
+        detail = str(error).strip().splitlines()[:1] or [""]
+        click.echo(
+            f"Error: internal error: {type(error).__name__}: {printable(detail[0][:200])}; "
+            "please report it",
+            err=True,
+        )
+        sys.exit(EXIT_ERROR)
 
 
 def _run(argv):
@@ -71,13 +101,13 @@ def _run(argv):
         error.show()
         sys.exit(error.exit_code)
     except CannotAnswer as error:
-        click.echo(f"cannot answer: {error}", err=True)
+        click.echo(f"cannot answer: {printable(str(error))}", err=True)
         sys.exit(EXIT_CANNOT_ANSWER)
     except UsageError as error:
-        click.echo(f"Error: {in_flags(str(error))}", err=True)
+        click.echo(f"Error: {printable(in_flags(str(error)))}", err=True)
         sys.exit(EXIT_USAGE)
     except ChatbotError as error:
-        click.echo(f"Error: {in_flags(str(error))}", err=True)
+        click.echo(f"Error: {printable(in_flags(str(error)))}", err=True)
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
@@ -106,9 +136,9 @@ def inspect(files, as_json):
     summaries = {path: babi.summarize(babi.read_stories(path)) for path in files}
     if as_json:
         data = summaries[files[0]] if len(files) == 1 else summaries
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        click.echo(
+        echo(
             "\n\n".join(
                 f"{path}\n{babi.format_summary(summary)}" for path, summary in summaries.items()
             )
@@ -131,17 +161,20 @@ def inspect(files, as_json):
     show_default=True,
     help="bAbI tasks (1-20) as yes/no questions, and mix for mixed stories.",
 )
-def generate(out_dir, questions, seed, tasks):
+@click.option("--overwrite", is_flag=True, help="Replace the generated set DIR holds.")
+def generate(out_dir, questions, seed, tasks, overwrite):
     """Write generated bAbI-format stories: train, valid and test files per task into DIR.
 
     Files are named like bAbI's, the split last (qa6_yes-no-questions_train.txt); the mixed
     stories (`--tasks mix`) go to mix_stories_train.txt and so on. The same seed gives the same
-    files. Prints each path written.
+    files. Prints each path written. A DIR that already holds a generated set is replaced whole
+    with --overwrite, never two sets mixed (other plain files in it are carried over).
     """
     from chatbot import world
 
-    for path in world.generate_files(out_dir, questions, seed, parse_tasks(tasks)):
-        click.echo(str(path))
+    tasks = parse_tasks(tasks)
+    for path in world.generate_files(out_dir, questions, seed, tasks, overwrite=overwrite):
+        echo(str(path))
 
 
 def parse_tasks(text: str) -> tuple:
@@ -179,7 +212,7 @@ def convert(files, out_dir, seed):
     from chatbot.convert import convert_files
 
     for path in convert_files(files, out_dir, seed):
-        click.echo(str(path))
+        echo(str(path))
 
 
 @cli.command()
@@ -226,6 +259,7 @@ def train(data, out_dir, epochs, batch_size, seed, valid_file, validation_split,
             resume=resume,
             overwrite=overwrite,
             report=say,
+            verbose=1 if sys.stdout.isatty() else 2,  # no redrawn, coloured bars in a file
         )
 
 
@@ -235,7 +269,7 @@ def info(model_dir):
     """Print a model folder's metadata: versions, date, data, validation accuracy, epochs, sizes."""
     from chatbot.artifacts import format_metadata
 
-    click.echo(format_metadata(model_dir))
+    echo(format_metadata(model_dir))
 
 
 @cli.command()
@@ -245,7 +279,7 @@ def info(model_dir):
 @click.option("--plot", "plot_path", metavar="FILE.png", help="Draw confusion and attention.")
 @click.option(
     "--mistakes",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_MISTAKES),
     default=5,
     show_default=True,
     metavar="N",
@@ -266,7 +300,7 @@ def evaluate(data, model_dir, json_path, plot_path, mistakes):
 
     examples = evaluation.read_examples(data)  # before the slow model load: bad data fails fast
     report = evaluation.evaluate(Chatbot.load(model_dir).bundle, examples, mistakes=mistakes)
-    click.echo(evaluation.format_report(report))
+    echo(evaluation.format_report(report))
     if json_path:
         evaluation.save_json(report, json_path)
     if plot_path:
@@ -296,17 +330,33 @@ def ask(story, story_file, question, model_dir, as_json):
 
     if (story is None) == (story_file is None):
         raise click.UsageError("give the story with one of --story TEXT or --story-file FILE")
+    _check_typed(question, "--question")
     if story_file is not None:
         story = read_story(story_file)
+    else:
+        _check_typed(story, "--story")
     answer = Chatbot.load(model_dir).answer(story, question)
     if as_json:
-        click.echo(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
+        echo(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
         if answer.label is None:
             sys.exit(EXIT_CANNOT_ANSWER)
     elif answer.label is None:
         raise CannotAnswer(answer.reason)
     else:
-        click.echo(format_answer(answer))
+        echo(format_answer(answer))
+
+
+def _check_typed(text: str, option: str) -> None:
+    """Refuse an option's text with undecodable bytes or over the line and word caps."""
+    from chatbot.untrusted import check_text
+
+    bad = invalid_bytes(text)
+    if bad:
+        raise UsageError(
+            f"{option} holds bytes that are not UTF-8 text ({', '.join(bad[:5])}); "
+            "type it again as plain text"
+        )
+    check_text(text, option)
 
 
 @cli.command()
@@ -323,7 +373,16 @@ def chat(model_dir):
     from chatbot.bot import Chatbot
     from chatbot.repl import run_session
 
-    run_session(Chatbot.load(model_dir, wait=False))
+    bot = Chatbot.load(model_dir, wait=False)
+    try:
+        run_session(bot)
+    except BaseException:
+        bot.wait_until_loaded(raise_error=False)
+        raise
+    # Also after :quit or the end of input: a model that cannot be loaded is an error (exit 1).
+    # And the interpreter must never shut down while the loader thread is mid-import: that
+    # aborts the process ("terminate called without an active exception").
+    bot.wait_until_loaded()
 
 
 @cli.command()

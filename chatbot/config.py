@@ -5,6 +5,18 @@ from dataclasses import asdict, dataclass, fields
 from chatbot.errors import ChatbotError
 
 ARCHITECTURES = ("relational", "tutorial")
+# The largest sizes a config may give (README lists them); max_sentences is MAX_STORY_SENTENCES.
+SIZE_BOUNDS = {
+    "vocabulary_size": 1_000_000,
+    "answer_count": 10_000,
+    "max_sentences": 4096,
+    "max_words": 256,
+    "max_question_words": 256,
+    "embedding_dim": 4096,
+    "hidden_dim": 4096,
+    "heads": 64,
+    "blocks": 16,
+}
 
 
 class _Serializable:
@@ -37,6 +49,11 @@ class ModelConfig(_Serializable):
                      "max_question_words", "embedding_dim", "hidden_dim", "heads"):  # fmt: skip
             _check_whole(name, getattr(self, name), minimum=1)
         _check_whole("blocks", self.blocks, minimum=0)
+        for name, most in SIZE_BOUNDS.items():  # far beyond bAbI, far below exhausting memory
+            if getattr(self, name) > most:
+                raise ChatbotError(
+                    f"model {name} must be at most {most:,}, not {getattr(self, name)!r}"
+                )
         if self.architecture not in ARCHITECTURES:
             raise ChatbotError(
                 f"model architecture must be one of {', '.join(ARCHITECTURES)}; "

@@ -13,8 +13,9 @@ The session needs a bot with `answer(story, question) -> Answer`, `check_stateme
 
 import os
 import random
+import stat
 import sys
-import unicodedata
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,16 +23,19 @@ from chatbot import __version__
 from chatbot.bot import is_question
 from chatbot.errors import ChatbotError
 from chatbot.text import shorten, split_sentences
+from chatbot.untrusted import MAX_STORY_SENTENCES, control_characters, invalid_bytes, printable
 
 MAX_LINE = 2000  # characters; a longer line is refused rather than cut somewhere arbitrary
 BAR_WIDTH = 20  # characters of a full attention bar in :why
 SHOWN_WEIGHT = 0.01  # :why lists sentences with at least this attention weight
 EXAMPLE_QUESTIONS = 8  # questions generated for :example: enough for one whole story
 HISTORY_VARIABLE = "CHATBOT_HISTORY"  # where the terminal history goes, if set
+MAX_UNDO = 100  # changes :undo can take back; older ones are forgotten
 
 ANSWER, OUTPUT, NOTICE = "answer", "output", "notice"
 
-COMMANDS = (":help", ":story", ":why", ":undo", ":reset", ":save", ":load", ":example", ":quit")
+COMMANDS = (":help", ":story", ":why", ":undo", ":reset", ":save", ":save!", ":load", ":example")
+COMMANDS += (":quit",)
 BANNER = (
     f"chatbot {__version__}: tell me a story, then ask yes/no questions about it.\n"
     "Commands: :help :story :why :undo :reset :save FILE :load FILE [N] :example [TASK] :quit"
@@ -46,7 +50,7 @@ Commands:
   :why             the sentences the last answer rests on, with attention weights
   :undo            take back the last change to the story
   :reset           start again with an empty story
-  :save FILE       save the story as a bAbI file
+  :save FILE       save the story as a bAbI file (:save! FILE replaces an existing one)
   :load FILE [N]   load the N-th story of a bAbI file (default the first)
   :example [TASK]  a generated story (task 1 to 20, or mix; without TASK one of 6, 9, 10,
                    17, 18) with questions to try
@@ -83,13 +87,15 @@ def attention_bar(weight: float, width: int = BAR_WIDTH) -> str:
     return ("█" * full + (" ▏▎▍▌▋▊▉"[rest] if rest else "")).ljust(width)
 
 
-def _odd_characters(text: str) -> bool:
-    """Control characters, lone surrogates or undecodable bytes (U+FFFD) in typed text."""
-    return any(
-        (unicodedata.category(character) in ("Cc", "Cs") and character != "\t")
-        or character == "\ufffd"
-        for character in text
-    )
+def _odd_characters(text: str) -> str | None:
+    """Why typed text is not plain text (undecodable bytes, control characters), or None."""
+    bad = invalid_bytes(text) + (["U+FFFD"] if "\ufffd" in text else [])
+    if bad:
+        return f"that line holds bytes that are not UTF-8 text ({', '.join(bad[:5])})"
+    controls = control_characters(text)
+    if controls:
+        return f"that line holds control characters ({', '.join(controls[:5])})"
+    return None
 
 
 class Session:
@@ -105,7 +111,8 @@ class Session:
         self.story: list[str] = []  # every sentence told, oldest first; the bot sees the newest
         self.last: tuple[str, object] | None = None  # (question, Answer)
         self.finished = False
-        self._undo: list[tuple[str, list[str]]] = []  # (how to say it is undone, story before)
+        # (how to say it is undone, story before), newest last
+        self._undo: deque[tuple[str, list[str]]] = deque(maxlen=MAX_UNDO)
         self._random = random.Random(seed)
 
     def handle(self, line: str) -> list[Reply]:
@@ -118,11 +125,9 @@ class Session:
                 f"that line is {len(text)} characters long; I read at most {MAX_LINE} "
                 "at a time, so type it in parts"
             )
-        if _odd_characters(text):
-            return _notice(
-                "that line holds control characters or bytes that are not text; "
-                "type plain sentences"
-            )
+        odd = _odd_characters(text)
+        if odd:
+            return _notice(f"{odd}; type plain sentences")
         if text.startswith(":"):
             return self._command(text)
         sentences = split_sentences(text)
@@ -147,6 +152,9 @@ class Session:
         return Reply(format_answer(answer), ANSWER)
 
     def _tell(self, sentence: str) -> list[Reply]:
+        if len(self.story) >= MAX_STORY_SENTENCES:
+            told = f"the story has {len(self.story):,} sentences, the most I keep"
+            return _notice(f"{told}; :reset starts a new one")
         problem = self.bot.check_statement(sentence)
         if problem:
             return _notice(f"{problem}; I left that sentence out of the story")
@@ -186,6 +194,7 @@ class Session:
             ":undo": self._undo_last,
             ":reset": self._reset,
             ":save": self._save,
+            ":save!": lambda argument: self._save(argument, replace=True),
             ":load": self._load,
             ":example": self._example,
             ":quit": self._quit,
@@ -242,7 +251,7 @@ class Session:
         self._change_story(":reset", [])
         return [Reply("started a new, empty story (:undo brings the old one back)")]
 
-    def _save(self, argument: str) -> list[Reply]:
+    def _save(self, argument: str, replace: bool = False) -> list[Reply]:
         from chatbot.babi import Sentence, Story, write_stories
 
         if not argument:
@@ -250,6 +259,8 @@ class Session:
         if not self.story:
             return _notice(f"nothing to save: {EMPTY_STORY}")
         path = Path(argument).expanduser()
+        if not replace and (path.exists() or path.is_symlink()):
+            return _notice(f"{path} already exists; :save! {argument} replaces it")
         lines = [Sentence(number, text) for number, text in enumerate(self.story, start=1)]
         write_stories([Story(lines)], path)
         return [Reply(f"saved {_count(self.story)} to {path}")]
@@ -261,8 +272,8 @@ class Session:
         if not words:
             return _notice("usage: :load FILE [N]  (N: which story of the file, default 1)")
         number = 1
-        if len(words) > 1 and words[-1].isdigit():
-            number = int(words[-1])
+        if len(words) > 1 and words[-1].isascii() and words[-1].isdigit():
+            number = int(words[-1][:12])  # more digits than any file has stories
             argument = argument[: argument.rstrip().rfind(words[-1])].strip()
         path = Path(argument).expanduser()
         stories = read_stories(path)
@@ -329,6 +340,25 @@ def history_path() -> Path:
     return Path(state) / "chatbot" / "history"
 
 
+def open_history(path: Path) -> str | None:
+    """Make the history file ready (0600, in a 0700 folder if it makes one), or say why not.
+
+    Returns:
+        None when `path` is a regular file that can be read and appended to, else the problem.
+    """
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK, 0o600)
+    except OSError as error:
+        return f"cannot open {printable(str(path))} ({error.strerror})"
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return f"{printable(str(path))} is not a regular file"
+    finally:
+        os.close(handle)
+    return None
+
+
 def run_session(bot, input=None, output=None, errors=None, interactive=None, seed=None) -> None:
     """Hold a conversation until the input ends or the person types :quit.
 
@@ -340,10 +370,13 @@ def run_session(bot, input=None, output=None, errors=None, interactive=None, see
         seed: seeds `:example`.
     """
     if input is None:
-        # Undecodable bytes become U+FFFD (and a notice), unprintable ones "?": never a crash.
-        for stream in (sys.stdin, sys.stdout, sys.stderr):
+        # Undecodable bytes are kept as surrogates, so the notice can name them; unprintable
+        # characters become "?" on the way out: never a crash.
+        for stream, handling in ((sys.stdin, "surrogateescape"), (sys.stdout, "replace")):
             if hasattr(stream, "reconfigure"):
-                stream.reconfigure(errors="replace")
+                stream.reconfigure(errors=handling)
+        if hasattr(sys.stderr, "reconfigure"):
+            sys.stderr.reconfigure(errors="replace")
     input = input or sys.stdin
     output = output or sys.stdout
     errors = errors or sys.stderr
@@ -372,7 +405,7 @@ def _run_batch(session: Session, input, output, errors) -> None:
     for line in input:
         for reply in _safe_handle(session, line.rstrip("\r\n")):
             stream = errors if reply.kind == NOTICE else output
-            stream.write(reply.text + "\n")
+            stream.write(printable(reply.text, newlines=True) + "\n")
             stream.flush()
         if session.finished:
             break
@@ -388,16 +421,16 @@ def _run_terminal(session: Session, words) -> None:
     style = Style.from_dict({"answer": "bold", "notice": "ansiyellow", "banner": "ansicyan"})
 
     def show(text: str, kind: str = OUTPUT) -> None:
+        text = printable(text, newlines=True)
         print_formatted_text(FormattedText([(f"class:{kind}", text)]), style=style)
 
     path = history_path()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch()
-        history = FileHistory(str(path))
-    except OSError as error:
+    problem = open_history(path)
+    if problem:
         history = InMemoryHistory()
-        show(f"history will not be kept: cannot write {path} ({error.strerror})", NOTICE)
+        show(f"history will not be kept: {problem}", NOTICE)
+    else:
+        history = FileHistory(str(path))
     completer = WordCompleter([*COMMANDS, *words], ignore_case=True, WORD=True)
     prompt = PromptSession(history=history, completer=completer, complete_while_typing=False)
     show(BANNER, "banner")

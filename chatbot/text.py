@@ -11,7 +11,6 @@ import json
 import os
 import re
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 from chatbot.errors import ChatbotError
 from chatbot.files import write_text_atomic
@@ -25,7 +24,7 @@ WORD_PATTERN = r"[^\W_]+(?:'[^\W_]+)*"
 # Typographic apostrophes and quotes become the plain one, so "Mary’s" tokenizes as "mary's".
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 # A sentence ends at a run of . ! ? (a full stop between digits, as in 3.5, does not end one).
-_SENTENCE = re.compile(r"(?:[^.!?]|(?<=\d)\.(?=\d))+[.!?]*|[.!?]+")
+_ENDING = re.compile(r"[.!?]+")
 
 VOCABULARY_FORMAT = "chatbot-vocabulary"
 
@@ -72,15 +71,16 @@ def _tokenize_now(text: str) -> tuple[str, ...]:
         ) from None
 
 
-def split_sentences(paragraph: str) -> list[str]:
+def split_sentences(paragraph: str, limit: int | None = None) -> list[str]:
     """Split typed text into sentences at . ! ? and line breaks, without punkt.
 
     Each sentence keeps the punctuation that ended it, so a caller can tell a question by its
     final "?" (a run such as "?!" that holds a question mark becomes "?"). Pieces with no word
-    in them are dropped.
+    in them are dropped. Memory beyond the sentences found stays constant, however long a line.
 
     Args:
         paragraph: text as a person typed it, one or several sentences, maybe several lines.
+        limit: the most sentences accepted; more raise ChatbotError (None: no limit).
 
     Returns:
         The sentences, stripped of surrounding space, in order.
@@ -90,7 +90,7 @@ def split_sentences(paragraph: str) -> list[str]:
     """
     sentences = []
     for line in paragraph.splitlines():
-        for piece in _SENTENCE.findall(line):
+        for piece in _pieces(line):
             body = piece.rstrip(".!? \t")
             if not tokenize(body):
                 continue
@@ -99,7 +99,32 @@ def split_sentences(paragraph: str) -> list[str]:
                 ending = "?"
             # Tabs and runs of spaces become one space: a story line holds no tab in bAbI.
             sentences.append(" ".join(body.split()) + ending)
+            if limit is not None and len(sentences) > limit:
+                raise ChatbotError(
+                    f"the story has more than {limit:,} sentences, the most I read; "
+                    "give a shorter one"
+                )
     return sentences
+
+
+def _pieces(line: str):
+    """The pieces of a line, each up to and including a run of . ! ? (or the line's end)."""
+    start = 0
+    for match in _ENDING.finditer(line):
+        begin, end = match.span()
+        if (  # a decimal point, as in 3.5
+            end - begin == 1
+            and line[begin] == "."
+            and 0 < begin
+            and end < len(line)
+            and line[begin - 1].isdecimal()
+            and line[end].isdecimal()
+        ):
+            continue
+        yield line[start:end]
+        start = end
+    if start < len(line):
+        yield line[start:]
 
 
 class Vocabulary:
@@ -210,14 +235,18 @@ class Vocabulary:
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Vocabulary":
         """Read a vocabulary written by `save`; a missing or damaged file raises ChatbotError."""
+        from chatbot.untrusted import MAX_VOCABULARY_BYTES, parse_json, printable, read_file
+
+        hint = "rebuild the model folder"
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            data = read_file(path, MAX_VOCABULARY_BYTES, hint)
         except FileNotFoundError:
             raise ChatbotError(f"vocabulary file {path} does not exist") from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        except OSError as error:
             raise ChatbotError(
-                f"cannot read vocabulary file {path} ({error}); rebuild the model folder"
+                f"cannot read vocabulary file {path} ({error.strerror}); {hint}"
             ) from None
+        data = parse_json(data, f"vocabulary file {printable(str(path))}", hint)
         if not isinstance(data, dict):
             data = {}
         words = data.get("words")

@@ -26,6 +26,17 @@ from chatbot.config import TrainConfig
 from chatbot.errors import UsageError
 from chatbot.evaluate import evaluate
 from chatbot.inference import ModelBundle
+from chatbot.untrusted import MAX_STORY_SENTENCES
+
+# The whole-number settings: (least, most). The caps keep a typo from running for days.
+SETTING_BOUNDS = {
+    "epochs": (1, 10_000),
+    "batch_size": (1, 65_536),
+    "patience": (0, 10_000),
+    "memory": (1, MAX_STORY_SENTENCES),
+    "generated_questions": (1, 1_000_000),  # world.MAX_QUESTIONS
+    "seed": (0, 2**32 - 1),  # what NumPy's and TensorFlow's seeds take
+}
 
 
 @dataclass
@@ -116,12 +127,15 @@ def _checked_settings(data, settings: TrainConfig, valid, validation_split) -> T
         settings = replace(settings, validation_split=validation_split)
     if not data:
         raise UsageError("no training data; name bAbI files or folders, or `generated`")
-    for name in ("epochs", "batch_size", "patience", "memory", "generated_questions"):
+    for name, (minimum, maximum) in SETTING_BOUNDS.items():
         value = getattr(settings, name)
-        minimum = 0 if name == "patience" else 1
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             raise UsageError(
                 f"{name.replace('_', ' ')} must be a whole number >= {minimum}; received {value!r}"
+            )
+        if value > maximum:
+            raise UsageError(
+                f"{name.replace('_', ' ')} must be at most {maximum:,}; received {value:,}"
             )
     if not 0 < settings.validation_split < 1:
         raise UsageError(

@@ -120,9 +120,9 @@ def test_predict_skips_the_slots_empty_in_every_row_with_the_same_outputs(bundle
 
 def test_overwrite_replaces_the_folder_whole(bundle, tmp_path):
     folder = tmp_path / "model"
-    save_model_dir(bundle, folder, files={"old.txt": b"old"})
+    save_model_dir(bundle, folder, files={"training.png": b"old plot"})
     save_model_dir(replace(bundle, metadata={"second": True}), folder)
-    assert "old.txt" not in [path.name for path in folder.iterdir()]
+    assert "training.png" not in [path.name for path in folder.iterdir()]
     assert load_model_dir(folder).metadata == {"second": True}
     assert [path.name for path in tmp_path.iterdir()] == ["model"]
 

@@ -213,7 +213,7 @@ def test_chat_batch_mode_transcript(tmp_path, model_dir, bot):
         'my memory holds 4 sentences, so "Mary moved to the bathroom." dropped out of it '
         "(:story shows the whole story)",
         'unknown command ":frob"; :help lists them',
-        "that line holds control characters or bytes that are not text; type plain sentences",
+        "that line holds control characters (U+0007); type plain sentences",
     ]
 
 

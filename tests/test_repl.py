@@ -344,15 +344,16 @@ def test_help_and_unknown_commands():
         ("?!?...", f"I found no words in that; {EMPTY_LINE}"),
         (
             "Mary \x1b[31mmoved",
-            "that line holds control characters or bytes that are not text; type plain sentences",
+            "that line holds control characters (U+001B); type plain sentences",
         ),
-        (
-            "Mary\x00",
-            "that line holds control characters or bytes that are not text; type plain sentences",
-        ),
+        ("Mary\x00", "that line holds control characters (U+0000); type plain sentences"),
         (
             "bad \ufffd byte",
-            "that line holds control characters or bytes that are not text; type plain sentences",
+            "that line holds bytes that are not UTF-8 text (U+FFFD); type plain sentences",
+        ),
+        (
+            b"bad \xff\xfe bytes \xff".decode("utf-8", "surrogateescape"),
+            "that line holds bytes that are not UTF-8 text (0xff, 0xfe); type plain sentences",
         ),
         (
             "Mary " * 1000,

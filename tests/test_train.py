@@ -233,11 +233,13 @@ def test_the_same_seed_gives_the_same_validation_accuracy(reference, tmp_path):
 def test_an_interrupted_run_resumes_to_the_same_model(reference, tmp_path):
     out = tmp_path / "model"
     out.mkdir()
-    (out / "keep.txt").write_text("the old model folder")
+    old = {"model.keras": b"the old model", "config.json": b"{}"}  # what --overwrite may replace
+    for name, content in old.items():
+        (out / name).write_bytes(content)
     lines = []
     with pytest.raises(KeyboardInterrupt):
         tiny_train(out, overwrite=True, callbacks=[InterruptAfterFirstEpoch()], report=lines.append)
-    assert folder_bytes(out) == {"keep.txt": b"the old model folder"}  # intact
+    assert folder_bytes(out) == old  # intact
     state = json.loads((work_folder(out) / "state.json").read_text())
     assert state["epoch"] == 1
     assert lines[-1] == (
@@ -252,7 +254,7 @@ def test_an_interrupted_run_resumes_to_the_same_model(reference, tmp_path):
         resumed.bundle.model.get_weights(), reference[0].bundle.model.get_weights(), strict=True
     ):
         np.testing.assert_array_equal(mine, theirs)
-    assert "keep.txt" not in folder_bytes(out)
+    assert folder_bytes(out)["model.keras"] != old["model.keras"]
     assert not work_folder(out).exists()
 
 

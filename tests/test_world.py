@@ -319,7 +319,9 @@ def test_the_checked_in_data_is_what_the_command_in_its_readme_makes(tmp_path):
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_partial_file(tmp_path, monkeypatch):
-    old = tmp_path / f"{STEMS[6]}_train.txt"
+    out = tmp_path / "set"
+    out.mkdir()
+    old = out / f"{STEMS[6]}_train.txt"
     old.write_text("1 Mary moved to the office.\n")
 
     def fail(source, destination):
@@ -327,8 +329,9 @@ def test_a_failed_write_leaves_the_old_file_and_no_partial_file(tmp_path, monkey
 
     monkeypatch.setattr(os, "replace", fail)
     with pytest.raises(ChatbotError, match="No space left on device"):
-        world.generate_files(tmp_path, questions=10, tasks=(6,))
-    assert os.listdir(tmp_path) == [old.name]
+        world.generate_files(out, questions=10, tasks=(6,), overwrite=True)
+    assert os.listdir(out) == [old.name]
+    assert os.listdir(tmp_path) == ["set"]
     assert old.read_text() == "1 Mary moved to the office.\n"
 
 
@@ -371,7 +374,7 @@ def test_generate_files_refuses_no_tasks_and_a_file_for_a_folder(tmp_path):
     with pytest.raises(UsageError, match="^no generator for task 0;"):
         world.generate_files(tmp_path, tasks=(6, 0))
     (tmp_path / "a file").write_text("")
-    with pytest.raises(ChatbotError, match="a file is a file; give a folder"):
+    with pytest.raises(ChatbotError, match="a file is a file; give a folder to write into"):
         world.generate_files(tmp_path / "a file", questions=1)
     assert os.listdir(tmp_path) == ["a file"]
 
@@ -395,7 +398,7 @@ def test_generate_command_writes_the_files_and_prints_their_paths(tmp_path, caps
 
 QUESTIONS_ERROR = "Error: --questions must be a whole number >= 1 (questions per task); got 0"
 TASKS_ERROR = "Error: --tasks: no generator for task '21'; use task numbers 1 to 20 and mix"
-FOLDER_ERROR = "Error: {tmp}/a file is a file; give a folder to write the stories into"
+FOLDER_ERROR = "Error: {tmp}/a file is a file; give a folder to write into"
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ Nothing here imports Keras or TensorFlow.
 
 from chatbot.world.files import (
     DEFAULT_TASKS,
+    MAX_QUESTIONS,
     MIX,
     MIX_STEM,
     SPLITS,
@@ -27,6 +28,7 @@ from chatbot.world.files import (
 
 __all__ = [
     "DEFAULT_TASKS",
+    "MAX_QUESTIONS",
     "MIX",
     "MIX_STEM",
     "SPLITS",

@@ -5,10 +5,12 @@ gives the same files, and adding a task to a run does not change another task's 
 """
 
 import random
+import re
 from pathlib import Path
 
 from chatbot import babi
-from chatbot.errors import ChatbotError, UsageError
+from chatbot.errors import UsageError
+from chatbot.files import write_set
 from chatbot.world.mixed import mixed_story
 from chatbot.world.tasks_logic import (
     colour_story,
@@ -54,6 +56,7 @@ MIX = "mix"  # the mixed stories, asked for as a task: --tasks 1,2,mix
 MIX_STEM = "mix_stories"  # their files: mix_stories_train.txt (not qa..., so no bAbI task)
 DEFAULT_TASKS = (6, 9, 10, 17, 18)  # bAbI's own yes/no tasks, which the shipped model knows
 SPLITS = ("train", "valid", "test")
+MAX_QUESTIONS = 1_000_000  # per task and split: ten times bAbI's largest files
 CHOICES = "task numbers 1 to 20 and mix"
 
 
@@ -93,6 +96,10 @@ def _check_questions(questions) -> int:
     if isinstance(questions, bool) or not isinstance(questions, int) or questions < 1:
         raise UsageError(
             f"`questions` must be a whole number >= 1 (questions per task); got {questions!r}"
+        )
+    if questions > MAX_QUESTIONS:
+        raise UsageError(
+            f"--questions must be at most {MAX_QUESTIONS:,} (questions per task); got {questions:,}"
         )
     return questions
 
@@ -143,23 +150,24 @@ def file_name(task, split: str) -> str:
 
 
 def generate_files(
-    out_dir, questions: int = 10_000, seed: int = 0, tasks=DEFAULT_TASKS
+    out_dir, questions: int = 10_000, seed: int = 0, tasks=DEFAULT_TASKS, overwrite: bool = False
 ) -> list[Path]:
     """Write train, valid and test files of each task into `out_dir` (made if missing).
 
     Args:
-        out_dir: the folder; files go flat into it, named as `file_name` says.
-        questions: questions per task in the train file; valid and test get a tenth each
-            (at least 1).
+        out_dir: the folder; files go flat into it, named as `file_name` says. A set there is
+            replaced whole, never mixed with the new one (`files.write_set`).
+        questions: per task in the train file; valid and test get a tenth each (at least 1).
         seed: any integer; a task's files depend only on the seed, never on the other tasks.
         tasks: task numbers from `TASKS`, and `MIX` for the mixed stories.
+        overwrite: replace a folder holding a generated set.
 
     Returns:
         The paths written, task by task, train, valid, test. Each file is written atomically.
 
     Raises:
-        UsageError: an unknown task, no tasks, or fewer than 1 question.
-        ChatbotError: the folder cannot be made or written to.
+        UsageError: an unknown task, no tasks, or fewer than 1 or over `MAX_QUESTIONS` questions.
+        ChatbotError: a set is there without `overwrite`, or the folder cannot be written.
     """
     tasks = tuple(tasks)
     if not tasks:
@@ -167,18 +175,18 @@ def generate_files(
     for task in tasks:
         _check_task(task)
     _check_questions(questions)
-    out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
-        raise ChatbotError(f"{out} is a file; give a folder to write the stories into") from None
-    except OSError as error:
-        raise ChatbotError(f"cannot make the folder {out}: {error.strerror}") from None
     counts = {"train": questions, "valid": max(1, questions // 10), "test": max(1, questions // 10)}
-    paths = []
-    for task in dict.fromkeys(tasks):
-        for split in SPLITS:
-            path = out / file_name(task, split)
-            babi.write_stories(generate_stories(task, counts[split], seed, split), path)
-            paths.append(path)
-    return paths
+    names = [
+        (task, split, file_name(task, split)) for task in dict.fromkeys(tasks) for split in SPLITS
+    ]
+
+    def fill(folder: Path) -> None:
+        for task, split, name in names:
+            babi.write_stories(generate_stories(task, counts[split], seed, split), folder / name)
+
+    write_set(Path(out_dir), fill, _SET_FILE.fullmatch, "a generated set", overwrite)
+    return [Path(out_dir) / name for _, _, name in names]
+
+
+# The names of generated files, which a generated set holds (and --overwrite replaces).
+_SET_FILE = re.compile(rf"(?:qa\d+_[\w-]+|{MIX_STEM})_(?:{'|'.join(SPLITS)})\.txt")
