@@ -262,3 +262,16 @@ def _swap_in(temporary: Path, folder: Path) -> None:
         os.rename(aside, temporary)
     except OSError as error:
         raise ChatbotError(f"cannot write {folder}: {error.strerror or error}") from None
+
+
+def user_path(text: str) -> Path:
+    """A path as a person types it: "~" and "~user" name home folders; an unknown user's "~x"
+    is taken as it stands rather than failing.
+
+    >>> user_path("~no-such-user-here/story.txt")
+    PosixPath('~no-such-user-here/story.txt')
+    """
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # no home folder for that user
+        return Path(text)

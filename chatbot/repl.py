@@ -22,6 +22,7 @@ from pathlib import Path
 from chatbot import __version__
 from chatbot.bot import is_question
 from chatbot.errors import ChatbotError
+from chatbot.files import user_path
 from chatbot.text import shorten, split_sentences
 from chatbot.untrusted import MAX_STORY_SENTENCES, control_characters, invalid_bytes, printable
 
@@ -258,7 +259,7 @@ class Session:
             return _notice("usage: :save FILE")
         if not self.story:
             return _notice(f"nothing to save: {EMPTY_STORY}")
-        path = Path(argument).expanduser()
+        path = user_path(argument)
         if not replace and (path.exists() or path.is_symlink()):
             return _notice(f"{path} already exists; :save! {argument} replaces it")
         lines = [Sentence(number, text) for number, text in enumerate(self.story, start=1)]
@@ -275,7 +276,7 @@ class Session:
         if len(words) > 1 and words[-1].isascii() and words[-1].isdigit():
             number = int(words[-1][:12])  # more digits than any file has stories
             argument = argument[: argument.rstrip().rfind(words[-1])].strip()
-        path = Path(argument).expanduser()
+        path = user_path(argument)
         stories = read_stories(path)
         if not 1 <= number <= len(stories):
             return _notice(
@@ -335,7 +336,7 @@ def _count(items, noun: str = "sentence") -> str:
 def history_path() -> Path:
     """Where the terminal history lives: $CHATBOT_HISTORY, else the user's state folder."""
     if os.environ.get(HISTORY_VARIABLE):
-        return Path(os.environ[HISTORY_VARIABLE]).expanduser()
+        return user_path(os.environ[HISTORY_VARIABLE])
     state = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
     return Path(state) / "chatbot" / "history"
 

@@ -248,6 +248,27 @@ def test_load_refuses_a_story_with_words_the_bot_does_not_know(four_stories):
     assert session.story == []
 
 
+def test_a_home_folder_of_no_known_user_is_taken_as_typed(tmp_path, monkeypatch):
+    # Path.expanduser raises RuntimeError for "~0" when no user "0" exists (found by hypothesis)
+    monkeypatch.chdir(tmp_path)
+    session = Session(FakeBot())
+    assert replies(session, ":load ~no-such-user-here") == [
+        (
+            NOTICE,
+            "~no-such-user-here: no such file; give a bAbI file such as "
+            "qa6_yes-no-questions_train.txt",
+        )
+    ]
+    replies(session, "Mary moved to the bathroom.")
+    (tmp_path / "~no-such-user-here").mkdir()
+    assert replies(session, ":save ~no-such-user-here/story.txt") == [
+        (OUTPUT, "saved 1 sentence to ~no-such-user-here/story.txt")
+    ]
+    assert (tmp_path / "~no-such-user-here" / "story.txt").read_text() == (
+        "1 Mary moved to the bathroom.\n"
+    )
+
+
 def test_save_and_load_problems_are_one_line_notices(tmp_path, four_stories):
     session = Session(FakeBot())
     missing = tmp_path / "missing.txt"
