@@ -20,7 +20,14 @@ from pathlib import Path
 from chatbot.errors import ChatbotError
 from chatbot.files import write_text_atomic
 from chatbot.text import tokenize
-from chatbot.untrusted import MAX_FILE_BYTES, MAX_STORY_SENTENCES, check_text, printable, read_file
+from chatbot.untrusted import (
+    MAX_FILE_BYTES,
+    MAX_STORY_SENTENCES,
+    check_text,
+    decode_utf8,
+    printable,
+    read_file,
+)
 
 # A story's sentences and questions: room for MAX_STORY_SENTENCES sentences and as many questions.
 MAX_STORY_LINES = 2 * MAX_STORY_SENTENCES
@@ -117,14 +124,7 @@ def read_stories(path: str | os.PathLike) -> list[Story]:
             f"{source}, line {line_number}: binary data (byte {data[binary.start()]:#04x}); "
             "expected a bAbI text file"
         )
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line_number = data.count(b"\n", 0, error.start) + 1
-        raise ChatbotError(
-            f"{source}, line {line_number}: not UTF-8 text (byte {data[error.start]:#04x}); "
-            "expected a bAbI text file"
-        ) from None
+    text = decode_utf8(data, source, "expected a bAbI text file")
     text = text.removeprefix("\ufeff")  # a byte-order mark some editors write
     if "\r" in text:  # files written on Windows (CR LF) or old Macs (CR alone)
         text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from chatbot.errors import ChatbotError
 from chatbot.text import shorten, split_sentences, tokenize
-from chatbot.untrusted import MAX_STORY_SENTENCES, shorten_word
+from chatbot.untrusted import MAX_STORY_SENTENCES, decode_utf8, shorten_word
 
 # Words that open a yes/no question ("Is Mary in the kitchen?", "Does the box fit ...?").
 AUXILIARIES = frozenset(
@@ -298,13 +298,7 @@ def read_story(path) -> str:
         raise ChatbotError(f"{source} is a folder; {hint}") from None
     except OSError as error:
         raise ChatbotError(f"cannot read {source}: {error.strerror}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise ChatbotError(
-            f"{source}, line {line}: not UTF-8 text (byte {data[error.start]:#04x}); {hint}"
-        ) from None
+    text = decode_utf8(data, source, hint)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     check_text(text, source)
     return text

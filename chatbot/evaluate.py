@@ -88,17 +88,15 @@ def build_report(examples, encoded, probabilities, attention, answers, mistakes:
         ({expected: {got: count}}, the model's answers first, in its order),
         `baseline_accuracy`, `baseline_answer`, `support_accuracy` (None when no question has a
         supporting sentence in memory), `support_questions`, `unknown_word_questions`,
-        `truncated_stories`, `unknown_answers`, `calibration_error`, `confident_mistakes`,
-        `reliability` (see `_calibration`), `refused` (questions not answered: unknown words;
-        they count as wrong), `mistake_count` and `mistakes` (a list of
+        `truncated_stories`, `unknown_answers`, those of `_calibration`, `mistake_count` and
+        `mistakes` (a list of
         {"story", "question", "expected", "got", "confidence", "support", "supporting",
         "supporting_indices", "attention", "source", "task"}).
     """
     count = len(examples)
     if count == 0:
         raise ChatbotError("no questions to evaluate; give bAbI files with questions")
-    probabilities = np.asarray(probabilities, dtype=np.float64)
-    attention = np.asarray(attention, dtype=np.float64)
+    probabilities, attention = np.asarray(probabilities, float), np.asarray(attention, float)
     expected_index = np.asarray(encoded["answer"])
     unknown = np.asarray(encoded["unknown"], dtype=bool)
     supporting = np.asarray(encoded["supporting"], dtype=bool)
@@ -125,8 +123,7 @@ def build_report(examples, encoded, probabilities, attention, answers, mistakes:
         "unknown_word_questions": int(unknown.sum()),
         "truncated_stories": int((np.asarray(encoded["truncated"]) > 0).sum()),
         "unknown_answers": int((expected_index < 0).sum()),
-        **_calibration(confidence[~unknown], correct[~unknown]),
-        "refused": int(unknown.sum()),
+        **_calibration(confidence, correct, unknown),
         "mistake_count": len(wrong),
         "mistakes": [
             _mistake(examples[i], got[i], confidence[i], attention[i], supporting[i])
@@ -139,21 +136,23 @@ CALIBRATION_BINS = 10  # equal-width confidence bins for the calibration error
 CONFIDENT = 0.95  # a wrong answer at this confidence or more is a confident mistake
 
 
-def _calibration(confidence: np.ndarray, correct: np.ndarray) -> dict:
-    """How far confidence is from accuracy, over the answered questions.
+def _calibration(confidence: np.ndarray, correct: np.ndarray, refused: np.ndarray) -> dict:
+    """How honest the confidence is: how far it is from accuracy over the answered questions.
 
     `calibration_error` is the expected calibration error: the questions put in 10 equal-width
     confidence bins, each bin's |accuracy - mean confidence| weighted by its share of the
     questions (0 when nothing was answered). `reliability` lists the non-empty bins, for the
-    reliability diagram.
+    reliability diagram. `refused` counts the questions not answered (they count as wrong).
 
     Bins 0.6-0.7 (1 question, right at 0.6) and 0.9-1.0 (3, one right, mean 0.9233):
     0.25 * |1 - 0.6| + 0.75 * |0.3333 - 0.9233| = 0.5425.
 
-    >>> report = _calibration(np.array([0.9, 0.9, 0.6, 0.97]), np.array([1, 0, 1, 0], bool))
+    >>> confidence, correct = np.array([0.9, 0.9, 0.6, 0.97]), np.array([1, 0, 1, 0], bool)
+    >>> report = _calibration(confidence, correct, np.zeros(4, bool))
     >>> report["calibration_error"], report["confident_mistakes"], len(report["reliability"])
     (0.5425, 1, 2)
     """
+    confidence, correct = confidence[~refused], correct[~refused]
     bins = np.minimum((confidence * CALIBRATION_BINS).astype(int), CALIBRATION_BINS - 1)
     error, reliability = 0.0, []
     for index in np.unique(bins):
@@ -173,6 +172,7 @@ def _calibration(confidence: np.ndarray, correct: np.ndarray) -> dict:
         "calibration_error": round(float(error), 4),
         "confident_mistakes": int((~correct & (confidence >= CONFIDENT)).sum()),
         "reliability": reliability,
+        "refused": int(refused.sum()),
     }
 
 

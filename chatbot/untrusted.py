@@ -116,6 +116,17 @@ def open_regular(path: str | os.PathLike, limit: int = MAX_FILE_BYTES, hint: str
     return handle
 
 
+def decode_utf8(data: bytes, source, hint: str) -> str:
+    """The text of a file's bytes; bytes that are not UTF-8 are refused naming their line."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ChatbotError(
+            f"{source}, line {line}: not UTF-8 text (byte {data[error.start]:#04x}); {hint}"
+        ) from None
+
+
 def check_text(text: str, source: str) -> None:
     """Refuse text with a line over `MAX_LINE_CHARACTERS` or a word over `MAX_WORD_CHARACTERS`.
 
