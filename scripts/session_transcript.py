@@ -50,4 +50,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from chatbot.native_log import filter_native_log
+
+    with filter_native_log():  # TensorFlow's native start-up lines stay off stderr, as in chat
+        main()
