@@ -187,14 +187,11 @@ def example(task: str | None, rng: random.Random) -> dict:
         BadRequest: a task with no generator.
     """
     from chatbot.repl import EXAMPLE_QUESTIONS
-    from chatbot.world import TASKS, generate_stories
+    from chatbot.world import TASKS, generate_stories, task_named
 
     known = sorted(TASKS)
-    if task is None or task == "":
-        number = rng.choice(known)
-    elif task.lower().removeprefix("qa") in {str(number) for number in known}:
-        number = int(task.lower().removeprefix("qa"))
-    else:
+    number = rng.choice(known) if not task else task_named(task)
+    if number not in TASKS:  # None, or the mixed stories: the page shows one task's story
         raise BadRequest(f"no generator for task {task[:20]!r}; use one of {known}")
     story = generate_stories(number, EXAMPLE_QUESTIONS, rng.randrange(2**31))[0]
     return {

@@ -13,7 +13,7 @@ import click
 
 from chatbot import __version__
 from chatbot.errors import CannotAnswer, ChatbotError, UsageError
-from chatbot.untrusted import invalid_bytes, printable
+from chatbot.untrusted import invalid_bytes, printable, shorten_word
 
 EXIT_ERROR, EXIT_USAGE, EXIT_CANNOT_ANSWER = 1, 2, 3
 DEBUG_VARIABLE = "CHATBOT_DEBUG"  # set (to anything but "" or "0") to see internal tracebacks
@@ -183,16 +183,18 @@ def parse_tasks(text: str) -> tuple:
     Raises:
         UsageError: an empty item or a task without a generator.
     """
-    from chatbot.world.files import CHOICES, MIX, TASKS
+    from chatbot.world.files import CHOICES, task_named
 
     tasks: list = []
     for item in text.split(","):
         item = item.strip().lower().removeprefix("qa")
         if not item:
             raise UsageError(f"--tasks takes {CHOICES} separated by commas, such as 6,9,10,mix")
-        task = int(item) if item.isascii() and item.isdigit() else item
-        if task not in (*TASKS, MIX):
-            raise UsageError(f"--tasks: no generator for task {item!r}; use {CHOICES}")
+        task = task_named(item)
+        if task is None:
+            raise UsageError(
+                f"--tasks: no generator for task {shorten_word(item)!r}; use {CHOICES}"
+            )
         if task not in tasks:
             tasks.append(task)
     return tuple(tasks)

@@ -287,15 +287,12 @@ class Session:
         return self._take_story(f":load {where}", where, story)
 
     def _example(self, argument: str) -> list[Reply]:
-        from chatbot.world import DEFAULT_TASKS, MIX, TASKS, generate_stories
+        from chatbot.world import DEFAULT_TASKS, MIX, generate_stories, task_named
 
-        tasks = [*TASKS, MIX]
         if argument:
-            wanted = argument.lower().removeprefix("qa")
-            matching = [task for task in tasks if str(task) == wanted]
-            if not matching:
+            task = task_named(argument)
+            if task is None:
                 return _notice("usage: :example [TASK], TASK a number from 1 to 20, or mix")
-            task = matching[0]
         else:  # one of the tasks the shipped model was trained on
             task = self._random.choice(DEFAULT_TASKS)
         seed = self._random.randrange(2**31)

@@ -34,6 +34,10 @@ EMPTY_TASKS = "--tasks takes task numbers 1 to 20 and mix separated by commas, s
         ("21", "--tasks: no generator for task '21'; use task numbers 1 to 20 and mix"),
         ("6,x", "--tasks: no generator for task 'x'; use task numbers 1 to 20 and mix"),
         ("0", "--tasks: no generator for task '0'; use task numbers 1 to 20 and mix"),
+        (  # a long word is shortened
+            "6" * 5000,
+            f"--tasks: no generator for task '{'6' * 37}...'; use task numbers 1 to 20 and mix",
+        ),
         ("", EMPTY_TASKS),
         ("6,,9", EMPTY_TASKS),
     ],

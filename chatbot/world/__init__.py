@@ -24,6 +24,7 @@ from chatbot.world.files import (
     file_name,
     generate_files,
     generate_stories,
+    task_named,
 )
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "SPLITS",
     "TASKS",
     "file_name",
+    "task_named",
     "generate_files",
     "generate_stories",
 ]

@@ -144,6 +144,19 @@ def generate_stories(task, questions: int, seed: int = 0, split: str = "train") 
     return stories
 
 
+def task_named(text: str):
+    """The task a person names, as `generate_stories` takes it: "6", "qa6", "QA06" -> 6, "mix"
+    -> MIX; None where no generator has that name.
+
+    >>> task_named(" qa6"), task_named("Mix"), task_named("21")
+    (6, 'mix', None)
+    """
+    name = text.strip().lower().removeprefix("qa")
+    if name.isascii() and name.isdigit():
+        name = name.lstrip("0")  # compared as text: no int() of a 5,000-digit number
+    return {str(task): task for task in (*TASKS, MIX)}.get(name)
+
+
 def file_name(task, split: str) -> str:
     """A task's file, the split last: "qa6_yes-no-questions_train.txt", "mix_stories_test.txt"."""
     return f"{MIX_STEM if task == MIX else TASKS[task]}_{split}.txt"
