@@ -101,10 +101,11 @@ class BatchedModel:
     """
 
     def __init__(self, bundle, max_batch: int = MAX_BATCH):
-        self.vocabulary, self.config, self.answers = (
+        self.vocabulary, self.config, self.answers, self.lexicon = (
             bundle.vocabulary,
             bundle.config,
             bundle.answers,
+            bundle.lexicon,
         )
         self._bundle = bundle
         self._max_batch = max_batch

@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 
 from chatbot.config import ModelConfig, TrainConfig
+from chatbot.entities import Lexicon
 from chatbot.errors import ChatbotError
 from chatbot.files import check_replaceable, write_folder_atomic, write_text_atomic
 from chatbot.inference import ModelBundle
@@ -26,10 +27,11 @@ from chatbot.untrusted import check_archive, load_json, printable
 
 MODEL_FILE = "model.keras"
 VOCABULARY_FILE = "vocabulary.json"
+LEXICON_FILE = "lexicon.json"
 CONFIG_FILE = "config.json"
 METADATA_FILE = "metadata.json"
 PLOT_FILE = "training.png"
-REQUIRED_FILES = (MODEL_FILE, VOCABULARY_FILE, CONFIG_FILE, METADATA_FILE)
+REQUIRED_FILES = (MODEL_FILE, VOCABULARY_FILE, LEXICON_FILE, CONFIG_FILE, METADATA_FILE)
 REBUILD_DEFAULT = "chatbot train generated --out models/default --overwrite"
 # What `chatbot train` writes into a model folder: only a folder holding nothing else is
 # replaced by --overwrite (a folder of the user's files never is).
@@ -56,7 +58,7 @@ def _missing_folder_message(folder: Path, is_default: bool) -> str:
         )
     return (
         f"model folder {folder} does not exist; give a folder made by `chatbot train` "
-        "(it holds model.keras, vocabulary.json, config.json, metadata.json)"
+        "(it holds model.keras, vocabulary.json, lexicon.json, config.json, metadata.json)"
     )
 
 
@@ -132,6 +134,12 @@ def read_config(folder: str | os.PathLike) -> tuple[ModelConfig, list[str], Trai
     return config, answers, train_config
 
 
+def read_lexicon(folder: str | os.PathLike) -> Lexicon:
+    """Read a model folder's lexicon.json (word roles and the shapes met in training)."""
+    path = Path(folder) / LEXICON_FILE
+    return Lexicon.from_json(_read_json(path), printable(str(path)))
+
+
 def read_metadata(folder: str | os.PathLike | None = None) -> dict:
     """A model folder's metadata.json (None: the shipped default model), without loading Keras."""
     return _read_json(model_folder(folder) / METADATA_FILE)
@@ -158,11 +166,12 @@ def load_model_dir(path: str | os.PathLike | None = None) -> ModelBundle:
             f"vocabulary_size {config.vocabulary_size}: the files come from different models; "
             "train again or copy the whole folder"
         )
+    lexicon = read_lexicon(folder)
     metadata = _read_json(folder / METADATA_FILE)
     check_archive(folder / MODEL_FILE, f"cannot load {printable(str(folder / MODEL_FILE))}", REDO)
     model = _load_keras_model(folder / MODEL_FILE)
     _check_model_matches(model, config, folder / MODEL_FILE)
-    return ModelBundle(model, vocabulary, config, answers, metadata, train_config)
+    return ModelBundle(model, vocabulary, config, answers, lexicon, metadata, train_config)
 
 
 def _load_keras_model(path: Path):
@@ -284,6 +293,7 @@ def _write_folder(bundle: ModelBundle, folder: Path, files: dict[str, bytes]) ->
     except OSError as error:
         raise ChatbotError(f"cannot write {folder}: {error.strerror or error}") from None
     bundle.vocabulary.save(folder / VOCABULARY_FILE)
+    write_text_atomic(folder / LEXICON_FILE, bundle.lexicon.to_json() + "\n")
     write_text_atomic(folder / CONFIG_FILE, json.dumps(config, indent=2) + "\n")
     write_text_atomic(folder / METADATA_FILE, json.dumps(bundle.metadata, indent=2) + "\n")
 

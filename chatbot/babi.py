@@ -85,10 +85,11 @@ _BINARY = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def task_of(path: str | os.PathLike) -> str:
     """The bAbI task a file holds, from its name: "qa6" for qa6_yes-no-questions_train.txt.
 
-    Returns "" when the name does not start with `qa<number>_`.
+    Returns "mix" for the generator's mixed stories (mix_stories_train.txt), and "" when the
+    name starts with neither `qa<number>_` nor `mix_`.
     """
     match = _TASK.match(Path(path).name)
-    return match.group(1) if match else ""
+    return match.group(1) if match else ("mix" if Path(path).name.startswith("mix_") else "")
 
 
 def read_stories(path: str | os.PathLike) -> list[Story]:

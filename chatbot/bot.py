@@ -11,6 +11,7 @@ in a background thread, so a prompt can appear while the person types; the first
 for it.
 """
 
+import difflib
 import threading
 import warnings
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
+from chatbot.entities import SLOT_TOKENS
 from chatbot.errors import ChatbotError
 from chatbot.text import shorten, split_sentences, tokenize
 from chatbot.untrusted import MAX_STORY_SENTENCES, decode_utf8, shorten_word
@@ -43,6 +45,7 @@ class Answer:
     unknown_words: tuple[str, ...]  # words of the question or the remembered story not known
     reason: str | None  # why it cannot answer; None when answered
     truncated: int  # oldest sentences dropped: the story exceeds the memory
+    left_out: tuple[str, ...] = ()  # story sentences of a shape it does not understand
 
     def to_json(self) -> dict:
         """The answer as `chatbot ask --json` prints it (`answer` is null when it cannot answer)."""
@@ -86,13 +89,19 @@ class Chatbot:
         answers: its answer set, in the order of the model's outputs.
         bundle: the loaded `ModelBundle`, or a `Future` of one still loading; `answer` waits
             for it.
+        lexicon: its `entities.Lexicon`: word roles and the shapes it understands.
     """
 
-    def __init__(self, vocabulary, config, answers: Sequence[str], bundle):
+    def __init__(self, vocabulary, config, answers: Sequence[str], bundle, lexicon):
         self.vocabulary = vocabulary
         self.config = config
         self.answers = list(answers)
         self._bundle = bundle
+        self.lexicon = lexicon
+        # Words it reads: its vocabulary but the slots, and the names, places, things it knows.
+        self._known = tuple(
+            sorted({w for w in vocabulary.words if w not in SLOT_TOKENS} | set(lexicon.roles))
+        )
 
     @classmethod
     def load(cls, model_dir=None, wait: bool = True) -> "Chatbot":
@@ -111,9 +120,9 @@ class Chatbot:
         """
         if wait:
             bundle = _load_quietly(model_dir)
-            return cls(bundle.vocabulary, bundle.config, bundle.answers, bundle)
-        folder, vocabulary, config, answers = _read_small_files(model_dir)
-        return cls(vocabulary, config, answers, _load_in_background(folder))
+            return cls(bundle.vocabulary, bundle.config, bundle.answers, bundle, bundle.lexicon)
+        folder, vocabulary, config, answers, lexicon = _read_small_files(model_dir)
+        return cls(vocabulary, config, answers, _load_in_background(folder), lexicon)
 
     def wait_until_loaded(self, raise_error: bool = True) -> None:
         """Wait for a background load to end; re-raise its error (as a ChatbotError) if asked."""
@@ -138,7 +147,12 @@ class Chatbot:
     @property
     def known_words(self) -> tuple[str, ...]:
         """Every word the model knows, for completion."""
-        return self.vocabulary.words
+        return self._known
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """An example of each question shape it understands, shortest first."""
+        return tuple(sorted(self.lexicon.question_shapes.values(), key=lambda q: (len(q), q)))
 
     @property
     def memory(self) -> int:
@@ -150,15 +164,21 @@ class Chatbot:
         """Whether the model answers only yes / no / maybe (so other questions are refused)."""
         return set(self.answers) <= YES_NO_ANSWERS
 
+    def read(self, sentences: Sequence[str], questions: Sequence[str] = ()):
+        """The `entities.Reading` of a story and questions: slots, unknown words, shapes."""
+        return self.lexicon.read(sentences, questions, known=self.vocabulary.words)
+
     def unknown_words(self, text: str) -> tuple[str, ...]:
-        """The words of `text` the model does not know, each once, in order."""
-        return tuple(self.vocabulary.encode(tokenize(text))[1])
+        """The words of `text` the model cannot read (a new name it can), each once, in order."""
+        if is_question(text):
+            return self.read([], [text]).unknown
+        return self.read([text]).unknown
 
     def describe_unknown(self, words: Sequence[str]) -> str:
         """Name each unknown word with the closest known ones, as one sentence."""
         parts = []
         for word in words:
-            closest = self.vocabulary.closest(word, CLOSEST_SHOWN)
+            closest = difflib.get_close_matches(word, self._known, n=CLOSEST_SHOWN)
             hint = f" (closest: {', '.join(closest)})" if closest else ""
             parts.append(f'"{shorten_word(word)}"{hint}')
         if len(parts) == 1:
@@ -176,11 +196,20 @@ class Chatbot:
         )
 
     def check_statement(self, sentence: str) -> str | None:
-        """Why a sentence cannot go into a story (unknown words, too long), or None."""
-        unknown = self.unknown_words(sentence)
-        if unknown:
-            return self.describe_unknown(unknown)
+        """Why a sentence cannot go into a story (unknown words or shape, too long), or None."""
+        reading = self.read([sentence])
+        if reading.unknown:
+            return self.describe_unknown(reading.unknown)
+        if reading.left_out:
+            return self.strange(sentence, self.lexicon.sentence_shapes, "sentences")
         return self.too_long(sentence)
+
+    def strange(self, text: str, shapes: dict, what: str) -> str:
+        """Why a text of a shape never met is not read, with an example of the nearest shape."""
+        shape = self.lexicon.shape(tokenize(text), self.read([text], [text]).roles)
+        nearest = difflib.get_close_matches(shape, list(shapes), n=1, cutoff=0)
+        example = f'; I understand {what} like "{shapes[nearest[0]]}"' if nearest else ""
+        return f'I don\'t understand {what} like "{shorten(text, 60)}"{example}'
 
     def answer(self, story: str | Sequence[str], question: str) -> Answer:
         """Answer a question about a story, or say why not.
@@ -199,18 +228,26 @@ class Chatbot:
 
         config = self.config
         sentences = as_sentences(story)
-        encoded = encode_story(sentences, self.vocabulary, config.max_sentences, config.max_words)
-        remembered, truncated = encoded.sentences, encoded.truncated
-        question_ids, question_unknown = encode_question(
-            question, self.vocabulary, config.max_question_words
+        reading = self.read(sentences, [question])
+        left_out = set(reading.left_out)
+        kept = [index for index in range(len(sentences)) if index not in left_out]
+        encoded = encode_story(
+            [reading.sentences[index] for index in kept],
+            self.vocabulary,
+            config.max_sentences,
+            config.max_words,
         )
-        unknown = tuple(dict.fromkeys(question_unknown + encoded.unknown_words))
-        question_words = tokenize(question)
+        truncated = encoded.truncated
+        remembered = [sentences[index] for index in kept[truncated:]]
+        question_ids, _ = encode_question(
+            reading.questions[0], self.vocabulary, config.max_question_words
+        )
+        left = tuple(sentences[index] for index in reading.left_out)
 
-        reason = self._refusal(question_words, unknown, encoded)
+        reason = self._refusal(tokenize(question), question, reading, encoded)
         if reason is not None:
             support = tuple((sentence, 0.0) for sentence in sentences)
-            return Answer(None, 0.0, support, unknown, reason, truncated)
+            return Answer(None, 0.0, support, reading.unknown, reason, truncated, left)
         probabilities, attention = self.bundle.predict(encoded.ids[None], question_ids[None])
         probabilities = np.asarray(probabilities)[0]  # (answers,)
         attention = np.asarray(attention)[0]  # (slots,)
@@ -218,7 +255,7 @@ class Chatbot:
         # Right-aligned memory: the remembered sentences fill the last slots, oldest first.
         weights = [float(weight) for weight in attention[len(attention) - len(remembered) :]]
         support = sorted(zip(remembered, weights, strict=True), key=lambda pair: -pair[1])
-        support += [(sentence, 0.0) for sentence in sentences[:truncated]]
+        support += [(sentences[index], 0.0) for index in kept[:truncated]]
         return Answer(
             label=self.answers[best],
             confidence=float(probabilities[best]),
@@ -226,9 +263,10 @@ class Chatbot:
             unknown_words=(),
             reason=None,
             truncated=truncated,
+            left_out=left,
         )
 
-    def _refusal(self, question_words: list[str], unknown: tuple[str, ...], encoded) -> str | None:
+    def _refusal(self, question_words: list[str], question: str, reading, encoded) -> str | None:
         """Why the bot will not answer this question about this story, or None."""
         if not question_words:
             return f"there is no question in that; ask like {EXAMPLE_QUESTION}"
@@ -239,8 +277,8 @@ class Chatbot:
             )
         if self.yes_no and question_words[0] not in AUXILIARIES:
             return f"{NOT_YES_NO} (as in {EXAMPLE_QUESTION})"
-        if unknown:
-            return self.describe_unknown(unknown)
+        if reading.unknown:
+            return self.describe_unknown(reading.unknown)
         if len(question_words) > self.config.max_question_words:
             return (
                 f"the question has {len(question_words)} words and I read at most "
@@ -248,8 +286,13 @@ class Chatbot:
             )
         if encoded.cut_words:
             return next(filter(None, map(self.too_long, encoded.sentences)))
+        if reading.strange[0]:
+            return self.strange(question, self.lexicon.question_shapes, "questions")
         if not encoded.sentences:
             return 'the story is empty; tell me one first, like "Mary went to the kitchen."'
+        if reading.unmentioned[0]:
+            words = " or ".join(f'"{shorten_word(w)}"' for w in reading.unmentioned[0])
+            return f"the story never mentions {words}; ask about someone or something in it"
         return None
 
 
@@ -306,9 +349,10 @@ def read_story(path) -> str:
 
 def _read_small_files(model_dir):
     """The vocabulary, model config and answer set of a model folder, without loading Keras."""
-    from chatbot.artifacts import VOCABULARY_FILE, model_folder, read_config
+    from chatbot.artifacts import VOCABULARY_FILE, model_folder, read_config, read_lexicon
     from chatbot.text import Vocabulary
 
     folder = model_folder(model_dir)  # names the file that is missing, if one is
     config, answers, _ = read_config(folder)
-    return folder, Vocabulary.load(folder / VOCABULARY_FILE), config, answers
+    vocabulary = Vocabulary.load(folder / VOCABULARY_FILE)
+    return folder, vocabulary, config, answers, read_lexicon(folder)

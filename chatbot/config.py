@@ -42,6 +42,7 @@ class ModelConfig(_Serializable):
     architecture: str = "relational"  # "relational" (ours) or "tutorial" (the seed baseline)
     blocks: int = 2  # self-attention blocks across the sentence memories (relational only)
     heads: int = 4  # attention heads per block, each of width hidden_dim // heads
+    temperature: float = 1.0  # divides the answer logits: set on validation data after training
 
     def __post_init__(self):
         """Refuse sizes no network can have, so a bad config fails here and not inside Keras."""
@@ -54,6 +55,14 @@ class ModelConfig(_Serializable):
                 raise ChatbotError(
                     f"model {name} must be at most {most:,}, not {getattr(self, name)!r}"
                 )
+        if (
+            isinstance(self.temperature, bool)
+            or not isinstance(self.temperature, int | float)
+            or not 0.01 <= self.temperature <= 100
+        ):
+            raise ChatbotError(
+                f"model temperature must be a number from 0.01 to 100, not {self.temperature!r}"
+            )
         if self.architecture not in ARCHITECTURES:
             raise ChatbotError(
                 f"model architecture must be one of {', '.join(ARCHITECTURES)}; "
@@ -76,7 +85,7 @@ class TrainConfig(_Serializable):
     patience: int = 3  # epochs without validation improvement before stopping
     validation_split: float = 0.1  # share of stories held out when no --valid file is given
     seed: int = 0  # model initialisation, batch order, validation split, generated stories
-    memory: int = 20  # most sentences a question sees: bAbI answers need only the newest ones
+    memory: int = 256  # most sentences a question sees: bAbI's longest story has 228
     generated_questions: int = 10_000  # per task, when training on the built-in stories
     jit_compile: bool | str = "auto"  # XLA for training steps: Keras' "auto", True or False
 

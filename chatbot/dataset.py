@@ -9,6 +9,7 @@ must match. Nothing here imports TensorFlow or Keras, so it loads and tests fast
 
 import hashlib
 import json
+import random
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from chatbot import babi, world
+from chatbot.entities import SLOT_TOKENS, Lexicon
 from chatbot.config import ModelConfig, TrainConfig
 from chatbot.errors import ChatbotError, UsageError
 from chatbot.features import encode_examples
@@ -45,6 +47,7 @@ class Prepared:
     valid_arrays: dict  # only questions with an answer seen in training: the loss needs one
     overlap: dict[str, int]
     unknown_answers: int  # validation questions whose answer never occurs in training
+    lexicon: Lexicon  # the roles of words and the shapes met in training
 
 
 def prepare(data, settings: TrainConfig, valid, model_options: dict, report) -> Prepared:
@@ -73,7 +76,8 @@ def prepare(data, settings: TrainConfig, valid, model_options: dict, report) -> 
     train_examples = babi.examples_of(training.stories)
     valid_examples = babi.examples_of(validation.stories)
 
-    vocabulary, answers, config = _describe(train_examples, settings, model_options)
+    lexicon = _lexicon(train_examples)
+    vocabulary, answers, config = _describe(train_examples, lexicon, settings, model_options)
     overlap = _count_overlap(training.stories, validation.stories, train_examples, valid_examples)
     report(
         f"training on {len(train_examples)} questions ({len(training.stories)} stories), "
@@ -82,8 +86,15 @@ def prepare(data, settings: TrainConfig, valid, model_options: dict, report) -> 
         "questions"
     )
 
-    train_arrays = encode_examples(train_examples, vocabulary, answers, config)
-    valid_arrays = encode_examples(valid_examples, vocabulary, answers, config)
+    # Training numbers each question's people, places and objects at random: no slot may come
+    # to mean anything of its own.
+    numbering = random.Random(settings.seed)
+    train_arrays = encode_examples(
+        train_examples, vocabulary, answers, config, lexicon, numbering, materialize=False
+    )
+    valid_arrays = encode_examples(
+        valid_examples, vocabulary, answers, config, lexicon, materialize=False
+    )
     # Validation questions whose answer never occurs in training cannot be scored by the loss.
     known = valid_arrays["answer"] >= 0
     unknown_answers = int((~known).sum())
@@ -98,7 +109,7 @@ def prepare(data, settings: TrainConfig, valid, model_options: dict, report) -> 
 
     return Prepared(
         training, validation, train_examples, valid_examples, vocabulary, answers, config,
-        train_arrays, valid_arrays, overlap, unknown_answers,
+        train_arrays, valid_arrays, overlap, unknown_answers, lexicon,
     )  # fmt: skip
 
 
@@ -200,11 +211,24 @@ def _check_answers(stories) -> None:
             )
 
 
-def _describe(examples, settings: TrainConfig, model_options: dict):
-    """Vocabulary, answer set and model sizes, all from the training data."""
+def _lexicon(examples) -> Lexicon:
+    """The generator's word roles, and the shapes of the training sentences and questions."""
+    sentences = sorted({text for example in examples for text in example.story})
+    questions = sorted({example.question for example in examples})
+    return Lexicon.of_world().learn_shapes(sentences, questions)
+
+
+def _describe(examples, lexicon: Lexicon, settings: TrainConfig, model_options: dict):
+    """Vocabulary, answer set and model sizes, all from the training data.
+
+    The vocabulary holds the training words but names, places and objects, which the model
+    reads as their story's slots, and every slot.
+    """
     sentences = {text for example in examples for text in example.story}
     questions = {example.question for example in examples}
-    vocabulary = Vocabulary.build(sorted(sentences | questions))
+    words = {word for text in sentences | questions for word in tokenize(text)}
+    anonymised = set(lexicon.roles) - lexicon.kept
+    vocabulary = Vocabulary(sorted(words - anonymised) + list(SLOT_TOKENS))
     answers = sorted({example.answer for example in examples})
     sized = {
         "vocabulary_size": len(vocabulary),

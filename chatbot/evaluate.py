@@ -65,7 +65,9 @@ def evaluate(bundle, examples, mistakes: int = 5) -> dict:
 
     if not examples:
         raise ChatbotError("no questions to evaluate; give bAbI files with questions")
-    encoded = encode_examples(examples, bundle.vocabulary, bundle.answers, bundle.config)
+    encoded = encode_examples(
+        examples, bundle.vocabulary, bundle.answers, bundle.config, bundle.lexicon
+    )
     probabilities, attention = bundle.predict(encoded["story"], encoded["question"])
     return build_report(examples, encoded, probabilities, attention, bundle.answers, mistakes)
 

@@ -43,10 +43,11 @@ class _SentenceTable:
         self.unknown: list[tuple[str, ...]] = [()]
         self.cut: list[int] = [0]
 
-    def row(self, text: str) -> int:
+    def row(self, text: str | tuple[str, ...]) -> int:
+        """The row of a sentence: its text, or its tokens (as `entities` reads them)."""
         index = self.row_of.get(text)
         if index is None:
-            ids, unknown = self.vocabulary.encode(tokenize(text))
+            ids, unknown = self.vocabulary.encode(tokenize(text) if isinstance(text, str) else text)
             kept = ids[: self.max_words]
             index = len(self.rows)
             self.rows.append(kept + [0] * (self.max_words - len(kept)))
@@ -104,7 +105,7 @@ def encode_story(
 
 
 def encode_question(
-    question: str, vocabulary: Vocabulary, max_question_words: int
+    question: str | Sequence[str], vocabulary: Vocabulary, max_question_words: int
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """Encode a question as int32 (max_question_words,), left-aligned, padded with 0.
 
@@ -121,67 +122,101 @@ def encode_question(
     >>> ids.tolist(), unknown
     ([3, 1, 2, 0], ('bob',))
     """
-    ids, unknown = vocabulary.encode(tokenize(question))
+    ids, unknown = vocabulary.encode(question)  # a string is tokenized
     row = np.zeros(max_question_words, dtype=np.int32)
     kept = ids[:max_question_words]
     row[: len(kept)] = kept
     return row, tuple(unknown)
 
 
-def encode_examples(examples: Iterable, vocabulary: Vocabulary, answers: Sequence[str], config):
+def encode_examples(
+    examples: Iterable,
+    vocabulary: Vocabulary,
+    answers: Sequence[str],
+    config,
+    lexicon,
+    rng=None,
+    materialize: bool = True,
+):
     """Encode many examples at once into the arrays that training and evaluation use.
+
+    Each example is read through the lexicon (`entities.Lexicon.read`): names, places and
+    objects become its story's slots, sentences of a shape never met in training are left out,
+    and a question the bot would refuse (unknown words, a shape never met, a person or thing
+    the story never mentions) is marked in "unknown".
 
     Args:
         examples: `babi.Example`s.
         vocabulary: word ids.
         answers: the answer set; an answer's index is its class.
         config: a `ModelConfig` (uses max_sentences, max_words, max_question_words).
+        lexicon: the model's `entities.Lexicon`.
+        rng: a `random.Random` numbers each example's slots at random (training); None numbers
+            them in order of first mention.
+        materialize: also build "story" (N, S, W); training gathers batches from the rows.
 
     Returns:
-        A dict of numpy arrays, N being the number of examples:
-        "story" int32 (N, S, W); "question" int32 (N, Q); "answer" int32 (N,), the index into
-        `answers` or -1 when the answer is outside the answer set; "supporting" bool (N, S),
-        True where a slot holds a supporting sentence; "truncated" int32 (N,), the oldest
-        sentences that did not fit; "unknown" bool (N,), the question or its kept sentences hold
-        words the vocabulary lacks; "cut_words" int32 (N,), words cut from over-long kept
-        sentences and from the question.
+        A dict of numpy arrays, N being the number of examples and S the memory slots the
+        longest story needs (at most max_sentences):
+        "story" int32 (N, S, W), the right-aligned sentences (when `materialize`);
+        "story_rows" int (N, S), the same as rows of "sentences" (R, W), row 0 being padding;
+        "question" int32 (N, Q); "answer" int32 (N,), the index into `answers` or -1 when the
+        answer is outside the answer set; "supporting" bool (N, S), True where a slot holds a
+        supporting sentence; "truncated" int32 (N,), the oldest sentences that did not fit;
+        "unknown" bool (N,), the question cannot be answered as read (see above); "cut_words"
+        int32 (N,), words cut from over-long kept sentences and from the question.
     """
     examples = list(examples)
-    count, slots = len(examples), config.max_sentences
+    count = len(examples)
     sentences = _SentenceTable(vocabulary, config.max_words)
     questions = _SentenceTable(vocabulary, config.max_question_words)
     answer_index = {answer: index for index, answer in enumerate(answers)}
+    known = vocabulary.words
 
-    story_rows = np.zeros((count, slots), dtype=np.int64)
+    rows: list[list[int]] = []
     question_rows = np.zeros(count, dtype=np.int64)
     answer = np.full(count, -1, dtype=np.int32)
-    supporting = np.zeros((count, slots), dtype=bool)
+    support: list[list[int]] = []
     truncated = np.zeros(count, dtype=np.int32)
+    refused = np.zeros(count, dtype=bool)
     for number, example in enumerate(examples):
-        first_sentence, first_slot = _slots(len(example.story), slots)
-        story_rows[number, first_slot:] = [
-            sentences.row(text) for text in example.story[first_sentence:]
-        ]
-        question_rows[number] = questions.row(example.question)
+        reading = lexicon.read(example.story, [example.question], known, rng)
+        kept = [i for i in range(len(example.story)) if i not in set(reading.left_out)]
+        first = max(0, len(kept) - config.max_sentences)
+        rows.append([sentences.row(reading.sentences[i]) for i in kept[first:]])
+        position = {index: slot for slot, index in enumerate(kept[first:])}
+        support.append([position[i] for i in example.supporting if i in position])
+        question_rows[number] = questions.row(reading.questions[0])
         answer[number] = answer_index.get(example.answer, -1)
-        for index in example.supporting:
-            if index >= first_sentence:
-                supporting[number, first_slot + index - first_sentence] = True
-        truncated[number] = first_sentence
+        truncated[number] = first
+        refused[number] = reading.refused(0)
 
+    slots = max((len(row) for row in rows), default=0) or min(1, config.max_sentences)
+    story_rows = np.zeros((count, slots), dtype=np.int64)
+    supporting = np.zeros((count, slots), dtype=bool)
+    for number, (row, held) in enumerate(zip(rows, support, strict=True)):
+        if row:
+            story_rows[number, slots - len(row) :] = row
+        supporting[number, [slots - len(row) + slot for slot in held]] = True
     # Per distinct sentence: does it hold unknown words, how many words were cut.
     sentence_unknown = np.array([bool(words) for words in sentences.unknown])
     sentence_cut = np.array(sentences.cut, dtype=np.int32)
     question_unknown = np.array([bool(words) for words in questions.unknown])
     question_cut = np.array(questions.cut, dtype=np.int32)
-    return {
-        "story": sentences.array()[story_rows],
+    encoded = {
+        "story_rows": story_rows,
+        "sentences": sentences.array(),
         "question": questions.array()[question_rows],
         "answer": answer,
         "supporting": supporting,
         "truncated": truncated,
-        "unknown": sentence_unknown[story_rows].any(axis=1) | question_unknown[question_rows],
+        "unknown": refused
+        | sentence_unknown[story_rows].any(axis=1)
+        | question_unknown[question_rows],
         "cut_words": (sentence_cut[story_rows].sum(axis=1) + question_cut[question_rows]).astype(
             np.int32
         ),
     }
+    if materialize:
+        encoded["story"] = encoded["sentences"][story_rows]
+    return encoded

@@ -6,7 +6,6 @@ sentences) and returns the best weights. Each epoch's batch order depends only o
 the epoch number, so a resumed run sees exactly the batches the uninterrupted run would have.
 """
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,57 +109,99 @@ def _fit_epochs(
     verbose: int,
 ) -> None:
     """Keras' fit from `first_epoch` on, validating on the questions the loss can score."""
-    train_arrays, valid_arrays = prepared.train_arrays, prepared.valid_arrays
-    validation = (
-        {"story": valid_arrays["story"], "question": valid_arrays["question"]},
-        {
-            "answer": valid_arrays["answer"],
-            "attention": dataset.attention_targets(valid_arrays["supporting"]),
-        },
-    )
+    train, config = prepared.train_arrays, prepared.config
+    size, seed = settings.batch_size, settings.seed
+    steps = len(Batches(train, size, seed, first_epoch))  # the same in every epoch
+    validation = Batches(prepared.valid_arrays, max(256, size))
+    epochs = range(first_epoch, settings.epochs)
     model.fit(
-        _batches(train_arrays, settings.batch_size, settings.seed, first_epoch, settings.epochs),
-        steps_per_epoch=math.ceil(len(train_arrays["answer"]) / settings.batch_size),
+        _stream(
+            lambda: (Batches(train, size, seed, e) for e in epochs), config, steps * len(epochs)
+        ),
+        steps_per_epoch=steps,
         shuffle=False,  # the batches come shuffled, by (seed, epoch)
         epochs=settings.epochs,
         initial_epoch=first_epoch,
-        validation_data=validation,
-        validation_batch_size=max(256, settings.batch_size),
+        validation_data=_stream(lambda: [validation], config, len(validation)),
         callbacks=callbacks,
         verbose=verbose,
     )
 
 
-def _batches(arrays: dict, batch_size: int, seed: int, first_epoch: int, epochs: int):
-    """A tf.data stream of training batches for epochs first_epoch..epochs-1.
-
-    Each epoch's order is a permutation drawn from (seed, epoch) alone, so a resumed run sees
-    exactly the batches the uninterrupted run would have seen.
-    """
+def _stream(epochs, config, batches: int):
+    """A tf.data stream of the batches of each `Batches` that `epochs()` gives, in turn."""
     import tensorflow as tf
 
-    count = len(arrays["answer"])
-    orders = np.stack(
-        [
-            np.random.default_rng([seed, epoch]).permutation(count)
-            for epoch in range(first_epoch, epochs)
-        ]
-    ).astype(np.int32)
-    story, question = tf.constant(arrays["story"]), tf.constant(arrays["question"])
-    answer = tf.constant(arrays["answer"])
-    attention = tf.constant(dataset.attention_targets(arrays["supporting"]))
+    def generate():
+        for epoch in epochs():
+            for index in range(len(epoch)):
+                yield epoch[index]
 
-    def gather(indices):
-        inputs = {"story": tf.gather(story, indices), "question": tf.gather(question, indices)}
-        targets = {"answer": tf.gather(answer, indices), "attention": tf.gather(attention, indices)}
-        return inputs, targets
-
-    return (
-        tf.data.Dataset.from_tensor_slices(orders)
-        .flat_map(lambda order: tf.data.Dataset.from_tensor_slices(order).batch(batch_size))
-        .map(gather)
-        .prefetch(2)
+    signature = (
+        {
+            "story": tf.TensorSpec((None, None, config.max_words), tf.int32),
+            "question": tf.TensorSpec((None, config.max_question_words), tf.int32),
+        },
+        {
+            "answer": tf.TensorSpec((None,), tf.int32),
+            "attention": tf.TensorSpec((None, None), tf.float32),
+        },
     )
+    stream = tf.data.Dataset.from_generator(generate, output_signature=signature)
+    # The count tells Keras where an epoch ends, so it does not warn that the data ran out.
+    return stream.apply(tf.data.experimental.assert_cardinality(batches)).prefetch(2)
+
+
+# Batch widths: a batch holds as many memory slots as its longest story needs, rounded up to
+# one of these, so that stories of 10 sentences do not pay for those of 250 and the training
+# step is traced for a few shapes only.
+WIDTHS = (8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096)
+SORTED_TOGETHER = 32  # batches drawn at random and then sorted by story length among them
+
+
+class Batches:
+    """Training or validation batches, each as wide as its longest story needs.
+
+    With a seed, each epoch's batches are drawn from (seed, epoch) alone: the questions are
+    shuffled, sorted by story length within runs of `SORTED_TOGETHER` batches, cut into
+    batches, and the batches shuffled again; a resumed run sees exactly the batches the
+    uninterrupted run would have seen. Without a seed, the questions go in order of length.
+    """
+
+    def __init__(self, arrays: dict, batch_size: int, seed: int | None = None, epoch: int = 0):
+        self.arrays, self.batch_size, self.seed, self.epoch = arrays, batch_size, seed, epoch
+        self.lengths = (arrays["story_rows"] != 0).sum(axis=1)
+        self.targets = dataset.attention_targets(arrays["supporting"])
+        self.batches = self._draw()
+
+    def _draw(self) -> list[np.ndarray]:
+        count, size = len(self.lengths), self.batch_size
+        if self.seed is None:
+            order = np.argsort(self.lengths, kind="stable")
+            return [order[start : start + size] for start in range(0, count, size)]
+        rng = np.random.default_rng([self.seed, self.epoch])
+        order, run = rng.permutation(count), size * SORTED_TOGETHER
+        batches = []
+        for start in range(0, count, run):
+            part = order[start : start + run]
+            part = part[np.argsort(self.lengths[part], kind="stable")]
+            batches += [part[first : first + size] for first in range(0, len(part), size)]
+        return [batches[index] for index in rng.permutation(len(batches))]
+
+    def __len__(self) -> int:
+        return len(self.batches)
+
+    def __getitem__(self, index: int):
+        rows = self.batches[index]
+        longest = int(self.lengths[rows].max(initial=1))
+        width = min(next(w for w in WIDTHS if w >= longest), self.arrays["story_rows"].shape[1])
+        story = self.arrays["sentences"][self.arrays["story_rows"][rows, -width:]]
+        inputs = {"story": story.astype(np.int32), "question": self.arrays["question"][rows]}
+        targets = {
+            "answer": self.arrays["answer"][rows],
+            "attention": self.targets[rows, -width:],
+        }
+        return inputs, targets
 
 
 def _compile(model, settings: TrainConfig) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from chatbot.config import ModelConfig, TrainConfig
+from chatbot.entities import Lexicon
 from chatbot.errors import ChatbotError
 from chatbot.text import Vocabulary
 
@@ -38,6 +39,7 @@ class ModelBundle:
     vocabulary: Vocabulary
     config: ModelConfig
     answers: list[str]  # column i of the "answer" output is answers[i]
+    lexicon: Lexicon  # how its stories are read: word roles, the shapes met in training
     metadata: dict = field(default_factory=dict)
     train_config: TrainConfig | None = None  # how it was trained, saved in config.json
     _compiled: Any = field(default=None, init=False, repr=False, compare=False)
@@ -76,7 +78,7 @@ class ModelBundle:
             probabilities[batch], attention[batch] = self._predict_batch(
                 story[batch], question[batch]
             )
-        return probabilities[inverse], attention[inverse]
+        return calibrated(probabilities, self.config.temperature)[inverse], attention[inverse]
 
     @property
     def flexible_memory(self) -> bool:
@@ -137,6 +139,40 @@ class ModelBundle:
                 # The concrete graph skips tf.function's per-call argument matching.
                 self._compiled = infer.get_concrete_function()
             return self._compiled
+
+
+def calibrated(probabilities: np.ndarray, temperature: float) -> np.ndarray:
+    """Softmax probabilities with their logits divided by `temperature` (temperature scaling).
+
+    A temperature above 1 softens over-confident answers; the argmax never changes.
+    """
+    if temperature == 1.0:
+        return probabilities
+    logits = np.log(np.maximum(probabilities, 1e-30)) / temperature
+    logits -= logits.max(axis=-1, keepdims=True)
+    scaled = np.exp(logits)
+    return (scaled / scaled.sum(axis=-1, keepdims=True)).astype(np.float32)
+
+
+def fit_temperature(probabilities: np.ndarray, answers: np.ndarray) -> float:
+    """The temperature that gives these answers the least log loss (1.0 when none is given).
+
+    Args:
+        probabilities: (N, answers) uncalibrated answer probabilities.
+        answers: (N,) the index of each right answer.
+
+    Returns:
+        The best of a grid from 0.5 to 20, spaced evenly in log scale.
+    """
+    if len(answers) == 0:
+        return 1.0
+    grid = np.exp(np.linspace(np.log(0.5), np.log(20.0), 121))
+
+    def loss(temperature: float) -> float:
+        right = calibrated(probabilities, temperature)[np.arange(len(answers)), answers]
+        return float(-np.log(np.maximum(right, 1e-12)).mean())
+
+    return round(float(min(grid, key=loss)), 4)
 
 
 def warm_up(bundle: ModelBundle) -> None:

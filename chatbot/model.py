@@ -23,6 +23,19 @@ from chatbot.config import ModelConfig
 
 layers, ops = keras.layers, keras.ops
 
+# Sentence ages (0 = newest) in buckets: one each up to 7, then two per doubling up to 4,096.
+EXACT_AGES = 8
+AGE_BUCKETS = EXACT_AGES + 2 * 9 + 1
+
+
+def age_buckets(ages):
+    """The age bucket of each age: near ages apart, far ones by their order of magnitude."""
+    far = ops.log(ops.maximum(ops.cast(ages, "float32"), 1.0) / EXACT_AGES) / ops.log(2.0)
+    bucket = EXACT_AGES + ops.cast(ops.floor(2.0 * ops.maximum(far, 0.0)), "int32")
+    return ops.minimum(
+        ops.where(ages < EXACT_AGES, ops.cast(ages, "int32"), bucket), AGE_BUCKETS - 1
+    )
+
 
 class _ConfiguredLayer(layers.Layer):
     """A layer whose Keras config is its constructor arguments, named in `CONFIG`.
@@ -111,9 +124,16 @@ class Reasoner(_ConfiguredLayer):
         self.answer_count = answer_count
         self.blocks = blocks
         self.heads = heads
-        self.age = layers.Embedding(max_sentences, hidden_dim, name="age")
+        self.age = layers.Embedding(AGE_BUCKETS, hidden_dim, name="age")
+        self.context = layers.Dense(hidden_dim, name="context")
+        # Per block one attention over the sentences told after each one and one over those
+        # told before: the order of any two sentences is exact at every distance, so "the
+        # latest fact about Mary" is found 200 sentences back as well as 2.
         self.attention_blocks = [
-            layers.MultiHeadAttention(heads, hidden_dim // heads, name=f"self_attention_{i}")
+            (
+                layers.MultiHeadAttention(heads, hidden_dim // heads, name=f"later_{i}"),
+                layers.MultiHeadAttention(heads, hidden_dim // heads, name=f"earlier_{i}"),
+            )
             for i in range(blocks)
         ]
         self.attention_norms = [layers.LayerNormalization(name=f"norm_a{i}") for i in range(blocks)]
@@ -134,9 +154,15 @@ class Reasoner(_ConfiguredLayer):
         # question (batch, hidden)
         sentences = ops.shape(memories)[1]  # any number up to max_sentences
         ages = ops.arange(sentences)[::-1]  # the newest sentence, in the last slot, has age 0
-        memories = memories + self.age(ages)[None]
+        memories = memories + self.age(age_buckets(ages))[None]
+        # Each sentence also reads the one before it: "Then she went to the garden." needs it.
+        previous = ops.pad(memories[:, :-1], ((0, 0), (1, 0), (0, 0)))
+        memories = memories + self.context(previous)
         pair_mask = ops.logical_and(memory_mask[:, :, None], memory_mask[:, None, :])
-        for attend, norm_a, forward, norm_f in zip(
+        slot = ops.arange(sentences)
+        later = ops.logical_and(pair_mask, (slot[None, :] >= slot[:, None])[None])
+        earlier = ops.logical_and(pair_mask, (slot[None, :] <= slot[:, None])[None])
+        for (attend_later, attend_earlier), norm_a, forward, norm_f in zip(
             self.attention_blocks,
             self.attention_norms,
             self.feed_forwards,
@@ -146,7 +172,11 @@ class Reasoner(_ConfiguredLayer):
             # Pre-norm residual blocks over the memories only: the answer sees the story solely
             # through the final attention, so that attention is the real explanation.
             normed = norm_a(memories)
-            memories = memories + attend(normed, normed, attention_mask=pair_mask)
+            memories = (
+                memories
+                + attend_later(normed, normed, attention_mask=later)
+                + attend_earlier(normed, normed, attention_mask=earlier)
+            )
             memories = memories + forward(norm_f(memories))
         scores = ops.einsum("bh,bsh->bs", self.query(question), memories)
         scores = ops.where(memory_mask, scores, -1e9)

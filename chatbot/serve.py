@@ -186,7 +186,7 @@ def run_server(model_dir=None, host="127.0.0.1", port=8000, cors_origins=(), rep
 
     sock = listen(host, port)  # before the slow model load: a taken port fails at once
     batched = api.BatchedModel(Chatbot.load(model_dir).bundle)
-    bot = Chatbot(batched.vocabulary, batched.config, batched.answers, batched)
+    bot = Chatbot(batched.vocabulary, batched.config, batched.answers, batched, batched.lexicon)
     tokenize("warm up")  # imports NLTK (seconds) now rather than in the first request
     app = build_app(bot, model_dir, cors_origins, loopback_only=is_loopback(host))
     config = uvicorn.Config(

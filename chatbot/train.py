@@ -93,8 +93,13 @@ def train(
         prepared, settings, partial, resume=resume, verbose=verbose, report=report,
         callbacks=callbacks,
     )  # fmt: skip
-    bundle = ModelBundle(fit.model, prepared.vocabulary, prepared.config, prepared.answers)
+    bundle = ModelBundle(
+        fit.model, prepared.vocabulary, prepared.config, prepared.answers, prepared.lexicon
+    )
     bundle.train_config = settings
+    # Honest confidence: the temperature that makes validation answers' confidence match
+    # their accuracy.
+    bundle.config = replace(bundle.config, temperature=_temperature(bundle, prepared))
     # The one definition of "correct": metadata.json says what `chatbot evaluate` would say.
     scored = evaluate(bundle, prepared.valid_examples, mistakes=0)
     bundle.metadata = _metadata(bundle, prepared, fit, scored, time.monotonic() - started)
@@ -106,6 +111,19 @@ def train(
         f"(best epoch {fit.best_epoch})"
     )
     return TrainResult(bundle, fit.history, bundle.metadata, out)
+
+
+def _temperature(bundle: ModelBundle, prepared: dataset.Prepared) -> float:
+    """Temperature scaling, fitted on the validation questions the model answers."""
+    from chatbot.features import encode_examples
+    from chatbot.inference import fit_temperature
+
+    encoded = encode_examples(
+        prepared.valid_examples, bundle.vocabulary, bundle.answers, bundle.config, bundle.lexicon
+    )
+    probabilities, _ = bundle.predict(encoded["story"], encoded["question"])
+    scored = (encoded["answer"] >= 0) & ~encoded["unknown"]
+    return fit_temperature(probabilities[scored], encoded["answer"][scored])
 
 
 def _prepare(data, out: Path, settings, valid, overwrite, model_options, report):

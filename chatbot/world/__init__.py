@@ -26,6 +26,7 @@ from chatbot.world.files import (
     generate_stories,
     task_named,
 )
+from chatbot.world.words import word_roles
 
 __all__ = [
     "DEFAULT_TASKS",
@@ -38,4 +39,5 @@ __all__ = [
     "task_named",
     "generate_files",
     "generate_stories",
+    "word_roles",
 ]

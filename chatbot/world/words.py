@@ -102,3 +102,31 @@ def pools(split: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]
         return (*FEMALE, *MALE), tuple(PLACES), tuple(OBJECTS)
     names = (*FEMALE[: -len(HELD_OUT_FEMALE)], *MALE[: -len(HELD_OUT_MALE)])
     return names, tuple(PLACES[: -len(HELD_OUT_PLACES)]), tuple(OBJECTS[: -len(HELD_OUT_OBJECTS)])
+
+
+# Closed word classes: set aside in a sentence's shape, but kept as words (they carry meaning).
+WORD_CLASSES = {
+    "COLOUR": (*COLOURS, "red", "blue", "pink"),
+    "KIND": (*KINDS_15, *KINDS_15.values(), *KINDS_16),
+    "MOOD": MOODS,
+    "DIRECTION": tuple(DIRECTIONS),
+    "SHAPE": ("triangle", "square", "rectangle", "sphere"),
+    "THING": ("box", "chest", "container", "suitcase", "chocolate", "chocolates"),
+}
+
+
+def word_roles() -> tuple[dict[str, str], frozenset[str], dict[str, str]]:
+    """(word -> NAME, PLACE or OBJECT, the entity words kept as words, word -> closed class).
+
+    Only the seen part of the lists has a role: a held-out name is met as a new word.
+    Task 20's places and objects are kept as words: there a mood sends people to them.
+    """
+    names, places, objects = pools("train")
+    roles = {
+        **{name.lower(): "NAME" for name in names},
+        **dict.fromkeys(places, "PLACE"),
+        **dict.fromkeys(objects, "OBJECT"),
+    }
+    kept = frozenset((*MOOD_PLACE.values(), *MOOD_OBJECT.values()))
+    classes = {word: kind for kind, words in WORD_CLASSES.items() for word in words}
+    return roles, kept, classes
