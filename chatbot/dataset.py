@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from chatbot import babi, world
-from chatbot.entities import SLOT_TOKENS, Lexicon
 from chatbot.config import ModelConfig, TrainConfig
+from chatbot.entities import SLOT_TOKENS, Lexicon
 from chatbot.errors import ChatbotError, UsageError
 from chatbot.features import encode_examples
 from chatbot.text import Vocabulary, tokenize

@@ -53,7 +53,10 @@ class Reading:
     roles: dict = field(default_factory=dict)  # every entity word -> its role
     left_out: tuple[int, ...] = ()  # sentences of a shape never met in training (no unknowns)
     strange: tuple[bool, ...] = ()  # per question: its shape was never met in training
-    unmentioned: tuple[tuple[str, ...], ...] = ()  # per question: people, things not in the story
+    # Per question: new words (not in the lexicon) naming a person or thing the story never
+    # mentions ("Is Zorblax in the kitchen?"). A known one is answered, as in training, where
+    # "Is Sandra carrying the milk?" may ask about milk the story never mentions (no).
+    unmentioned: tuple[tuple[str, ...], ...] = ()
 
     def refused(self, question: int = 0) -> bool:
         """Whether question number `question` cannot be answered from this reading."""
@@ -140,7 +143,7 @@ class Lexicon:
                 tuple(
                     word
                     for word in dict.fromkeys(text)
-                    if roles.get(word) in (NAME, OBJECT) and word not in mentioned
+                    if placed.get(word) in (NAME, OBJECT) and word not in mentioned
                 )
                 for text in asked
             ),
@@ -174,7 +177,10 @@ class Lexicon:
                     continue
                 fitting: dict[str, set[str]] = {word: set() for word in words}
                 for guess in itertools.product(ROLES, repeat=len(words)):
-                    if self.shape(text, {**self.roles, **dict(zip(words, guess))}) in shapes:
+                    if (
+                        self.shape(text, {**self.roles, **dict(zip(words, guess, strict=True))})
+                        in shapes
+                    ):
                         for word, role in zip(words, guess, strict=True):
                             fitting[word].add(role)
                 if any(fitting.values()):
@@ -278,5 +284,5 @@ def _one_edit(word: str, other: str) -> bool:
             and (word[i], word[i + 1]) == (other[i + 1], other[i])
         )
     short, long = sorted((word, other), key=len)
-    i = next((i for i, (a, b) in enumerate(zip(short, long)) if a != b), len(short))
+    i = next((i for i, (a, b) in enumerate(zip(short, long, strict=False)) if a != b), len(short))
     return short[i:] == long[i + 1 :]
