@@ -82,11 +82,11 @@ class TrainConfig(_Serializable):
     learning_rate: float = 1e-3
     optimizer: str = "adam"  # any Keras optimizer name; the seed tutorial used "rmsprop"
     attention_weight: float = 0.5  # loss weight pulling attention onto supporting sentences
-    patience: int = 3  # epochs without validation improvement before stopping
+    patience: int = 5  # epochs without validation improvement before stopping
     validation_split: float = 0.1  # share of stories held out when no --valid file is given
     seed: int = 0  # model initialisation, batch order, validation split, generated stories
     memory: int = 256  # most sentences a question sees: bAbI's longest story has 228
-    generated_questions: int = 10_000  # per task, when training on the built-in stories
+    generated_questions: int = 3_000  # per task (times its share), for the built-in stories
     jit_compile: bool | str = "auto"  # XLA for training steps: Keras' "auto", True or False
 
 

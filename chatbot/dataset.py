@@ -132,15 +132,18 @@ def _load_data(data, settings: TrainConfig) -> Data:
     paths = [item for item in data if str(item) != GENERATED]
     if len(paths) < len(data):
         generated = []
-        for task in world.DEFAULT_TASKS:
-            generated += world.generate_stories(task, settings.generated_questions, settings.seed)
+        shares = world.TRAINING_SHARES
+        for task, share in shares.items():
+            questions = max(1, round(share * settings.generated_questions))
+            generated += world.generate_stories(task, questions, settings.seed)
         stories += generated
         text = babi.format_stories(generated).encode("utf-8")
         sources.append(
             {
                 "path": GENERATED,
-                "tasks": list(world.DEFAULT_TASKS),
+                "tasks": [str(task) for task in shares],
                 "questions_per_task": settings.generated_questions,
+                "shares": {str(task): share for task, share in shares.items()},
                 "seed": settings.seed,
                 "sha256": hashlib.sha256(text).hexdigest(),
             }

@@ -74,7 +74,10 @@ def fit(
     else:
         first_epoch = state["epoch"] if state else 0
         try:
-            everything = [stopping, progress, *callbacks]
+            schedule = keras.callbacks.LearningRateScheduler(
+                lambda epoch: learning_rate(settings, epoch)
+            )
+            everything = [schedule, stopping, progress, *callbacks]
             _fit_epochs(model, prepared, settings, first_epoch, everything, verbose)
         except KeyboardInterrupt:
             done = progress.state["epoch"] if progress.state else first_epoch
@@ -85,6 +88,15 @@ def fit(
             raise
         state = progress.state or state
     return _result(model, prepared.config, state)
+
+
+def learning_rate(settings: TrainConfig, epoch: int) -> float:
+    """The learning rate of an epoch (0-based): constant for the first half of the epochs, then
+    falling linearly to a tenth. It depends on the epoch alone, so a resumed run follows it too.
+    """
+    half = settings.epochs / 2
+    fallen = max(0.0, (epoch - half) / max(half, 1.0))
+    return settings.learning_rate * (1.0 - 0.9 * min(fallen, 1.0))
 
 
 def _result(model, config, state: dict) -> Fit:
