@@ -7,8 +7,9 @@
     answer    float (batch, answers)             softmax over the answer set
     attention float (batch, sentences)           which sentences the answer rests on
 
-The network has two parts: a `SentenceEncoder` (embedding + LSTM, one vector per sentence, read
-in the light of the question) and a `Reasoner` (self-attention across the sentence memories,
+Names, places and objects arrive as their story's slots ("<name0>", chatbot/entities.py), so
+the network learns what people do, never who they are. It has two parts: a `SentenceEncoder`
+(embedding + LSTM, one vector per sentence, read in the light of the question) and a `Reasoner` (self-attention across the sentence memories,
 then one attention over them that the answer is read from). `architecture="tutorial"` builds
 the seed tutorial's one-hop word-level network instead, kept only as a baseline for benchmarks.
 
@@ -108,9 +109,11 @@ class SentenceEncoder(_ConfiguredLayer):
 class Reasoner(_ConfiguredLayer):
     """Sentence memories + question -> (answer probabilities, attention over the memories).
 
-    Memories get a learned embedding of their age (how many sentences came after them), then
-    self-attention blocks across the memories let each sentence look at the others: positions
-    and sizes need two facts combined. A final question-to-memory attention picks what the
+    Memories get an embedding of their age bucket (`age_buckets`) and a view of the sentence
+    before them (pronouns), then self-attention blocks let each sentence look at the sentences
+    told after it and, separately, at those told before: objects follow their carrier, paths
+    and sizes need two facts combined, and the masks keep the order of any two sentences exact
+    however long the story. A final question-to-memory attention picks what the
     answer is read from; the answer sees the story only through it, so that distribution is the
     model's real explanation.
     """
