@@ -230,15 +230,25 @@ def convert(files, out_dir, seed):
     metavar="F",
     help="Share of the stories held out for validation [default: 0.1].",
 )
+@click.option(
+    "--questions",
+    type=int,
+    metavar="N",
+    help="Generated questions per task (times its share) [default: 3000].",
+)
 @click.option("--resume", is_flag=True, help="Continue an interrupted run from DIR.partial.")
 @click.option("--overwrite", is_flag=True, help="Replace DIR if it exists.")
-def train(data, out_dir, epochs, batch_size, seed, valid_file, validation_split, resume, overwrite):
+def train(
+    data, out_dir, epochs, batch_size, seed, valid_file, validation_split, questions, resume,
+    overwrite,
+):  # fmt: skip
     """Train a model on DATA and write the model folder DIR.
 
     DATA are bAbI files, folders (meaning their *_train.txt files), or `generated` for the
-    built-in stories of tasks 6, 9, 10, 17 and 18. Validation is --valid FILE or else a share of
-    the stories, held out by story. Checkpoints go to DIR.partial; DIR appears only when the
-    run is complete. Interrupted? Run the same command with --resume.
+    built-in stories of all twenty tasks and the mixed stories (the harder tasks get more
+    questions). Validation is --valid FILE or else a share of the stories, held out by story.
+    Checkpoints go to DIR.partial; DIR appears only when the run is complete. Interrupted? Run
+    the same command with --resume.
     """
     import dataclasses
     import warnings
@@ -246,7 +256,12 @@ def train(data, out_dir, epochs, batch_size, seed, valid_file, validation_split,
     from chatbot.config import TrainConfig
     from chatbot.train import train as train_model
 
-    given = {"epochs": epochs, "batch_size": batch_size, "seed": seed}
+    given = {
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "seed": seed,
+        "generated_questions": questions,
+    }
     settings = dataclasses.replace(
         TrainConfig(), **{name: value for name, value in given.items() if value is not None}
     )
