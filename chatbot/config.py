@@ -77,12 +77,12 @@ class ModelConfig(_Serializable):
 
 @dataclass(frozen=True)
 class TrainConfig(_Serializable):
-    epochs: int = 40  # upper bound; early stopping usually ends sooner
+    epochs: int = 24  # upper bound; the learning rate falls over the second half
     batch_size: int = 64
     learning_rate: float = 1e-3
     optimizer: str = "adam"  # any Keras optimizer name; the seed tutorial used "rmsprop"
     attention_weight: float = 0.5  # loss weight pulling attention onto supporting sentences
-    patience: int = 5  # epochs without validation improvement before stopping
+    patience: int = 6  # epochs without validation improvement before stopping
     validation_split: float = 0.1  # share of stories held out when no --valid file is given
     seed: int = 0  # model initialisation, batch order, validation split, generated stories
     memory: int = 256  # most sentences a question sees: bAbI's longest story has 228

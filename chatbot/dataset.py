@@ -105,7 +105,10 @@ def prepare(data, settings: TrainConfig, valid, model_options: dict, report) -> 
         )
     if unknown_answers:
         report(f"{unknown_answers} validation questions have answers never seen in training")
-        valid_arrays = {name: array[known] for name, array in valid_arrays.items()}
+        valid_arrays = {  # per question, all but the table of sentences they index
+            name: array if name == "sentences" else array[known]
+            for name, array in valid_arrays.items()
+        }
 
     return Prepared(
         training, validation, train_examples, valid_examples, vocabulary, answers, config,

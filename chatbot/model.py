@@ -9,9 +9,10 @@
 
 Names, places and objects arrive as their story's slots ("<name0>", chatbot/entities.py), so
 the network learns what people do, never who they are. It has two parts: a `SentenceEncoder`
-(embedding + LSTM, one vector per sentence, read in the light of the question) and a `Reasoner` (self-attention across the sentence memories,
-then one attention over them that the answer is read from). `architecture="tutorial"` builds
-the seed tutorial's one-hop word-level network instead, kept only as a baseline for benchmarks.
+(embedding + LSTM, one vector per sentence, read in the light of the question) and a
+`Reasoner` (self-attention across the sentence memories, then one attention over them that the
+answer is read from). `architecture="tutorial"` builds the seed tutorial's one-hop word-level
+network instead, kept only as a baseline for benchmarks.
 
 Training (chatbot/train.py) fits both outputs: the answer, and the attention towards bAbI's
 supporting sentences.
@@ -157,10 +158,10 @@ class Reasoner(_ConfiguredLayer):
         # question (batch, hidden)
         sentences = ops.shape(memories)[1]  # any number up to max_sentences
         ages = ops.arange(sentences)[::-1]  # the newest sentence, in the last slot, has age 0
-        memories = memories + self.age(age_buckets(ages))[None]
         # Each sentence also reads the one before it: "Then she went to the garden." needs it.
+        # (Read before the ages are added: a padding slot stays zeros, however wide the memory.)
         previous = ops.pad(memories[:, :-1], ((0, 0), (1, 0), (0, 0)))
-        memories = memories + self.context(previous)
+        memories = memories + self.age(age_buckets(ages))[None] + self.context(previous)
         pair_mask = ops.logical_and(memory_mask[:, :, None], memory_mask[:, None, :])
         slot = ops.arange(sentences)
         later = ops.logical_and(pair_mask, (slot[None, :] >= slot[:, None])[None])
