@@ -2,15 +2,17 @@
 
 Measures, in one run, our model (a model folder, by default the shipped one) and the seed
 tutorial's one-hop word-level network (`architecture="tutorial"`) built with the same vocabulary,
-answer set and memory sizes. Both go through the same path as `chatbot evaluate`: encode the
-examples (`features.encode_examples`), run the bundle's compiled batched `predict`, and build the
-report. Throughput does not depend on the weights, so unless `--tutorial DIR` names a trained
-tutorial model folder, the tutorial network is built untrained (its accuracy is then chance).
+answer set, word sizes and lexicon but a memory of 20 sentences, as the seed tutorial had (issue
+12 compares our 256-sentence memory with it). Both go through the same path as `chatbot
+evaluate`: encode the examples (`features.encode_examples`), run the bundle's compiled batched
+`predict`, and build the report. Throughput does not depend on the weights, so unless
+`--tutorial DIR` names a trained tutorial model folder, the tutorial network is built untrained
+(its accuracy is then chance).
 
 Usage (from the project root):
 
     python benchmarks/inference.py [DATA...] [--model DIR] [--tutorial DIR] [--batch-size B]
-                                   [--repeats R]
+                                   [--repeats R] [--tutorial-memory M]
 
 DATA defaults to the real yes/no training files of ../shared/babi/en-10k (tasks 6, 9, 10, 17, 18;
 50,000 questions), or, where that folder is absent, the generated test files in data/.
@@ -28,6 +30,7 @@ from pathlib import Path
 from chatbot.inference import BATCH_SIZE  # chatbot keeps TensorFlow quiet; TF loads lazily
 
 CORES = 2  # the target machine's cores; TensorFlow is told to use this many threads
+TUTORIAL_MEMORY = 20  # sentences the seed tutorial's network remembers
 PROJECT = Path(__file__).resolve().parents[1]
 BABI = PROJECT.parent / "shared" / "babi" / "en-10k"
 YES_NO_FILES = [
@@ -48,6 +51,9 @@ def main() -> None:
     )
     parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="questions per call")
     parser.add_argument("--repeats", type=int, default=3, help="timed runs; the best is kept")
+    parser.add_argument(
+        "--tutorial-memory", type=int, default=TUTORIAL_MEMORY, help="the tutorial's sentences"
+    )
     arguments = parser.parse_args()
 
     import tensorflow as tf
@@ -58,8 +64,6 @@ def main() -> None:
     from chatbot import inference
     from chatbot.artifacts import load_model_dir
     from chatbot.babi import examples_of, read_paths
-    from chatbot.inference import ModelBundle
-    from chatbot.model import build_model
 
     inference.BATCH_SIZE = arguments.batch_size  # the one rule, changed here to measure others
     ours = load_model_dir(arguments.model)
@@ -67,10 +71,9 @@ def main() -> None:
     examples = examples_of(read_paths(data, "*_test.txt"))
     if arguments.tutorial:
         tutorial, tutorial_name = load_model_dir(arguments.tutorial), "seed tutorial"
-    else:  # the same vocabulary, answer set and memory sizes: only the network differs
-        config = dataclasses.replace(ours.config, architecture="tutorial")
-        tutorial = ModelBundle(build_model(config), ours.vocabulary, config, ours.answers)
-        tutorial_name = "seed tutorial (untrained)"
+    else:  # the same vocabulary, answer set and word sizes: the network and memory differ
+        tutorial = tutorial_bundle(ours, arguments.tutorial_memory)
+        tutorial_name = f"seed tutorial (untrained, memory {arguments.tutorial_memory})"
     print(
         f"{len(examples)} questions from {len(data)} path(s); batch {arguments.batch_size};"
         f" {CORES} threads; best of {arguments.repeats}; {platform.machine()}"
@@ -91,6 +94,15 @@ def main() -> None:
         )
 
 
+def tutorial_bundle(ours, memory: int):
+    """The seed tutorial's network (untrained) with our words, answers, lexicon, and `memory`."""
+    from chatbot.inference import ModelBundle
+    from chatbot.model import build_model
+
+    config = dataclasses.replace(ours.config, architecture="tutorial", max_sentences=memory)
+    return ModelBundle(build_model(config), ours.vocabulary, config, ours.answers, ours.lexicon)
+
+
 def default_data() -> list[str]:
     """The real yes/no training files where ../shared/babi is present, else data/'s test files."""
     if BABI.is_dir():
@@ -100,11 +112,21 @@ def default_data() -> list[str]:
 
 def measure(bundle, examples, repeats: int) -> dict:
     """Best-of-`repeats` throughput of each stage of an evaluation, in questions per second."""
+    import numpy as np
+
     from chatbot.evaluate import build_report
     from chatbot.features import encode_examples
 
     def encode():
-        return encode_examples(examples, bundle.vocabulary, bundle.answers, bundle.config)
+        config = bundle.config
+        encoded = encode_examples(
+            examples, bundle.vocabulary, bundle.answers, config, bundle.lexicon
+        )
+        # A fixed memory (the tutorial's) reads exactly max_sentences slots: pad on the left.
+        missing = config.max_sentences - encoded["story"].shape[1]
+        if not bundle.flexible_memory and missing:
+            encoded["story"] = np.pad(encoded["story"], ((0, 0), (missing, 0), (0, 0)))
+        return encoded
 
     encoded = encode()
     bundle.predict(encoded["story"], encoded["question"])  # warm-up: trace and compile
