@@ -17,7 +17,8 @@ Usage (from the project root):
 
 --quick keeps 100 questions a row (for trying the script); --en-10k adds the converted en-10k
 files (330,000 questions). Prints a Markdown table for docs/BENCHMARKS.md and writes every
-figure, with the most confident mistakes of each row, as JSON.
+figure, with the most confident mistakes of each row, as JSON. With --out the sets' files stay,
+so any row can be checked with `python -m chatbot evaluate --model DIR FILE`.
 """
 
 import argparse
@@ -46,7 +47,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help=f"{QUICK} questions a row")
     parser.add_argument("--en-10k", action="store_true", help="also convert en-10k's files")
     parser.add_argument("--out", help="folder for the sets' files (default: a temporary one)")
-    parser.add_argument("--json", default="heldout.json", help="where the report goes")
+    parser.add_argument(
+        "--json", help="where the report goes (default: heldout.json in --out, or the temp folder)"
+    )
     parser.add_argument("--mistakes", type=int, default=3, help="mistakes kept per row")
     arguments = parser.parse_args()
 
@@ -68,8 +71,9 @@ def main() -> None:
     report = {"run": run_facts(arguments), "groups": groups, "rows": results}
     from chatbot.files import write_text_atomic
 
-    write_text_atomic(arguments.json, json.dumps(report, indent=1) + "\n")
-    print(f"\nWrote {arguments.json}; {time.perf_counter() - started:.0f} s in all.")
+    path = arguments.json or Path(arguments.out or tempfile.gettempdir()) / "heldout.json"
+    write_text_atomic(path, json.dumps(report, indent=1) + "\n")
+    print(f"\nWrote {path}; {time.perf_counter() - started:.0f} s in all.")
 
 
 def build_rows(out: Path, quick: bool, en_10k: bool) -> list:
