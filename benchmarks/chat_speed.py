@@ -11,8 +11,8 @@ this machine, the median of a few runs):
   shipped default model), over one short story asked `--answers` times, and over the 50,000
   real en-10k yes/no questions of `inference.py` (tasks 6, 9, 10, 17, 18; every `--every`-th
   of them), each asked once (issue 12's measure). Both beside the seed tutorial's network
-  built with the same words and a memory of 20 sentences (untrained: speed does not depend on
-  the weights), as a ratio.
+  as `inference.tutorial_bundle` builds it (its own word vocabulary, no lexicon, a memory of 20
+  sentences; untrained: speed does not depend on the weights), as a ratio.
 
 Usage (from the project root):
 
@@ -93,13 +93,13 @@ def seconds_to_first_answer(model: str | None) -> float:
     return elapsed
 
 
-def tutorial_bot(bot, memory: int = TUTORIAL_MEMORY):
-    """The seed tutorial's network with the bot's vocabulary, answers, lexicon and word sizes,
-    and a memory of `memory` sentences (untrained: speed does not depend on the weights)."""
+def tutorial_bot(bot, examples, memory: int = TUTORIAL_MEMORY):
+    """The seed tutorial's network as `inference.tutorial_bundle` builds it, as a bot
+    (untrained: speed does not depend on the weights)."""
     from chatbot.bot import Chatbot
 
-    bundle = tutorial_bundle(bot.bundle, memory)
-    return Chatbot(bot.vocabulary, bundle.config, bot.answers, bundle, bot.lexicon)
+    bundle = tutorial_bundle(bot.bundle, memory, examples)
+    return Chatbot(bundle.vocabulary, bundle.config, bot.answers, bundle, bundle.lexicon)
 
 
 def milliseconds_per_answer(bot, answers: int) -> float:

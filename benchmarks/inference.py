@@ -2,8 +2,9 @@
 
 Measures, in one run, our model (a model folder, by default the shipped one) and the seed
 tutorial's one-hop word-level network (`architecture="tutorial"`) built with the same vocabulary,
-answer set, word sizes and lexicon but a memory of 20 sentences, as the seed tutorial had (issue
-12 compares our 256-sentence memory with it). Both go through the same path as `chatbot
+answer set and word sizes but, as the seed tutorial had them, a vocabulary of the data's own
+words (no entity slots, no lexicon) and a memory of 20 sentences (issue 12 compares our
+256-sentence memory with it). Both go through the same path as `chatbot
 evaluate`: encode the examples (`features.encode_examples`), run the bundle's compiled batched
 `predict`, and build the report. Throughput does not depend on the weights, so unless
 `--tutorial DIR` names a trained tutorial model folder, the tutorial network is built untrained
@@ -72,7 +73,7 @@ def main() -> None:
     if arguments.tutorial:
         tutorial, tutorial_name = load_model_dir(arguments.tutorial), "seed tutorial"
     else:  # the same vocabulary, answer set and word sizes: the network and memory differ
-        tutorial = tutorial_bundle(ours, arguments.tutorial_memory)
+        tutorial = tutorial_bundle(ours, arguments.tutorial_memory, examples)
         tutorial_name = f"seed tutorial (untrained, memory {arguments.tutorial_memory})"
     print(
         f"{len(examples)} questions from {len(data)} path(s); batch {arguments.batch_size};"
@@ -94,13 +95,25 @@ def main() -> None:
         )
 
 
-def tutorial_bundle(ours, memory: int):
-    """The seed tutorial's network (untrained) with our words, answers, lexicon, and `memory`."""
+def tutorial_bundle(ours, memory: int, examples):
+    """The seed tutorial's network (untrained) as the tutorial reads: a vocabulary of the data's
+    own words (no entity slots), an empty lexicon (no shapes, so nothing refused for its shape)
+    and a memory of `memory` sentences; our answer set and word sizes."""
+    from chatbot.entities import Lexicon
     from chatbot.inference import ModelBundle
     from chatbot.model import build_model
+    from chatbot.text import Vocabulary
 
-    config = dataclasses.replace(ours.config, architecture="tutorial", max_sentences=memory)
-    return ModelBundle(build_model(config), ours.vocabulary, config, ours.answers, ours.lexicon)
+    texts = {text for example in examples for text in (*example.story, example.question)}
+    vocabulary = Vocabulary.build(sorted(texts))
+    config = dataclasses.replace(
+        ours.config,
+        architecture="tutorial",
+        max_sentences=memory,
+        vocabulary_size=len(vocabulary),
+    )
+    lexicon = Lexicon(roles={}, kept=frozenset(), classes={})
+    return ModelBundle(build_model(config), vocabulary, config, ours.answers, lexicon)
 
 
 def default_data() -> list[str]:
