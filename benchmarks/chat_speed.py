@@ -102,27 +102,22 @@ def tutorial_bot(bot, examples, memory: int = TUTORIAL_MEMORY):
     return Chatbot(bundle.vocabulary, bundle.config, bot.answers, bundle, bundle.lexicon)
 
 
-def milliseconds_per_answer(bot, answers: int) -> float:
-    for _ in range(20):  # warm-up: tracing and caches
-        bot.answer(STORY, QUESTION)
-    times = []
-    for _ in range(answers):
-        started = time.perf_counter()
-        bot.answer(STORY, QUESTION)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
+def median_answers(bots, examples) -> list[float]:
+    """Per bot, the median milliseconds of `Chatbot.answer` over the examples after warm-up.
 
-
-def median_answer_on(bot, examples) -> float:
-    """The median milliseconds of `Chatbot.answer` over the examples, each asked once."""
-    for example in examples[:20]:  # warm-up: tracing and caches
-        bot.answer(list(example.story), example.question)
-    times = []
+    The bots take turns question by question, so a change of the machine's load (it is shared)
+    falls on all of them alike.
+    """
+    for bot in bots:
+        for example in examples[:20]:  # warm-up: tracing and caches
+            bot.answer(list(example.story), example.question)
+    times: list[list[float]] = [[] for _ in bots]
     for example in examples:
-        started = time.perf_counter()
-        bot.answer(list(example.story), example.question)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
+        for bot, kept in zip(bots, times, strict=True):
+            started = time.perf_counter()
+            bot.answer(list(example.story), example.question)
+            kept.append(time.perf_counter() - started)
+    return [statistics.median(kept) * 1000 for kept in times]
 
 
 def startup_rows(model: str | None, runs: int) -> list[str]:
@@ -150,16 +145,16 @@ def main() -> None:
     model = arguments.model
 
     rows = [] if arguments.no_startup else startup_rows(model, arguments.runs)
-    from chatbot.babi import examples_of, read_paths
+    from chatbot.babi import Example, examples_of, read_paths
     from chatbot.bot import Chatbot
 
     bot = Chatbot.load(model)
-    tutorial = tutorial_bot(bot)
-    ours_one, tutorial_one = (
-        milliseconds_per_answer(b, arguments.answers) for b in (bot, tutorial)
-    )
-    examples = examples_of(read_paths(default_data()))[:: arguments.every]
-    ours_real, tutorial_real = (median_answer_on(b, examples) for b in (bot, tutorial))
+    examples = examples_of(read_paths(default_data()))
+    bots = [bot, tutorial_bot(bot, examples)]
+    one_story = [Example(tuple(STORY), QUESTION, "yes", (), "", "")] * arguments.answers
+    ours_one, tutorial_one = median_answers(bots, one_story)
+    examples = examples[:: arguments.every]
+    ours_real, tutorial_real = median_answers(bots, examples)
 
     print(
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()}, "

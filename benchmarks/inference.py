@@ -31,6 +31,7 @@ from pathlib import Path
 from chatbot.inference import BATCH_SIZE  # chatbot keeps TensorFlow quiet; TF loads lazily
 
 CORES = 2  # the target machine's cores; TensorFlow is told to use this many threads
+STAGES = ("encode", "predict", "total")
 TUTORIAL_MEMORY = 20  # sentences the seed tutorial's network remembers
 PROJECT = Path(__file__).resolve().parents[1]
 BABI = PROJECT.parent / "shared" / "babi" / "en-10k"
@@ -51,7 +52,12 @@ def main() -> None:
         "--tutorial", help="a trained tutorial model folder (default: an untrained one, built here)"
     )
     parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="questions per call")
-    parser.add_argument("--repeats", type=int, default=3, help="timed runs; the best is kept")
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=3,
+        help="timed runs, the models taking turns; the best is kept",
+    )
     parser.add_argument(
         "--tutorial-memory", type=int, default=TUTORIAL_MEMORY, help="the tutorial's sentences"
     )
@@ -86,8 +92,15 @@ def main() -> None:
         " | support accuracy |"
     )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for name, bundle in [("ours", ours), (tutorial_name, tutorial)]:
-        row = measure(bundle, examples, arguments.repeats)
+    models = [("ours", ours), (tutorial_name, tutorial)]
+    rows: dict[str, dict] = {}
+    for _ in range(arguments.repeats):  # the models take turns: a change of load hits both
+        for name, bundle in models:
+            row = measure(bundle, examples, 1)
+            best = rows.get(name, row)
+            rows[name] = row | {stage: max(row[stage], best[stage]) for stage in STAGES}
+    for name, bundle in models:
+        row = rows[name]
         print(
             f"| {name} | {bundle.model.count_params():,} | {row['encode']:,.0f}"
             f" | {row['predict']:,.0f} | {row['total']:,.0f} | {percent(row['accuracy'])}"
