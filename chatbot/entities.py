@@ -26,11 +26,13 @@ from chatbot.text import tokenize
 
 NAME, PLACE, OBJECT = "NAME", "PLACE", "OBJECT"
 ROLES = (NAME, PLACE, OBJECT)
+WORD = "WORD"  # a known word of no role ("then", "went"), as a near-miss finds it
 # Slots per role and story: more than the people, places or objects of any generated story.
 SLOTS = 40
 LEXICON_FORMAT = "chatbot-lexicon"
 MOST_NEW_WORDS = 3  # new words one text may hold and still be placed (3 ** 3 shapes to try)
 NEAR_MISS_LENGTH = 5  # a word this long, one edit from a known word, is taken as a typo
+CACHED_SHAPES = 100_000  # texts whose shape check is remembered, per kind (sentence, question)
 
 
 def slot(role: str, index: int) -> str:
@@ -53,9 +55,9 @@ class Reading:
     roles: dict = field(default_factory=dict)  # every entity word -> its role
     left_out: tuple[int, ...] = ()  # sentences of a shape never met in training (no unknowns)
     strange: tuple[bool, ...] = ()  # per question: its shape was never met in training
-    # Per question: new words (not in the lexicon) naming a person or thing the story never
-    # mentions ("Is Zorblax in the kitchen?"). A known one is answered, as in training, where
-    # "Is Sandra carrying the milk?" may ask about milk the story never mentions (no).
+    # Per question: its subject, when a new word (not in the lexicon) names a person or thing
+    # the story never mentions ("Is Zorblax in the kitchen?"). Known ones are answered, as in
+    # training, where "Is Sandra carrying the milk?" may ask about milk of no story (no).
     unmentioned: tuple[tuple[str, ...], ...] = ()
 
     def refused(self, question: int = 0) -> bool:
@@ -80,6 +82,7 @@ class Lexicon:
     classes: dict[str, str]
     sentence_shapes: dict[str, str] = field(default_factory=dict)
     question_shapes: dict[str, str] = field(default_factory=dict)
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of_world(cls) -> "Lexicon":
@@ -111,42 +114,44 @@ class Lexicon:
         """
         story = [tuple(tokenize(text)) for text in sentences]
         asked = [tuple(tokenize(text)) for text in questions]
-        known = set(known)
+        known = self._known_words(known)
         roles = dict(self.roles)
         new = {w for text in story + asked for w in text if w not in known and w not in roles}
-        near = {word for word in new if self._near_miss(word, known)}
-        placed = self._place(story, asked, new - near)
+        placed = self._place(story, asked, new) if new else {}
+        # A typo ("kitchn") is a new word one edit from a known word of the role it stands in;
+        # "towel" stands as an object, one edit from the place "tower": a new object.
+        near = {word for word in new if self._near_roles(word, known) & {placed.get(word), WORD}}
+        placed = {word: role for word, role in placed.items() if word not in near}
         roles.update(placed)
         unknown = tuple(w for w in _in_order(story + asked) if w in new and w not in placed)
-        numbering = _numbering(story + asked, roles, self.kept, rng)
-        mentioned = {word for text in story for word in text}
+        unknown_words = set(unknown)
+        entities = [self._entities(text, roles, placed) for text in story + asked]
+        in_order = dict.fromkeys(word for words in entities for word in words)
+        numbering = _numbering(in_order, roles, self.kept, rng)
+        mentioned = {word for words in entities[: len(story)] for word in words}
         return Reading(
-            sentences=tuple(_anonymise(text, numbering) for text in story),
+            sentences=tuple(
+                _anonymise(text, numbering) if words else text
+                for text, words in zip(story, entities, strict=False)
+            ),
             questions=tuple(_anonymise(text, numbering) for text in asked),
             unknown=unknown,
             near_misses=tuple(word for word in unknown if word in near),
-            roles={word: roles[word] for word in _in_order(story + asked) if word in roles},
+            roles={word: roles[word] for word in in_order},
             left_out=tuple(
                 index
                 for index, text in enumerate(story)
                 if self.sentence_shapes
-                and not set(unknown).intersection(text)
-                and self.shape(text, roles) not in self.sentence_shapes
+                and unknown_words.isdisjoint(text)
+                and not self._known_shape(text, roles, placed, self.sentence_shapes)
             ),
             strange=tuple(
                 bool(self.question_shapes)
-                and not set(unknown).intersection(text)
-                and self.shape(text, roles) not in self.question_shapes
+                and unknown_words.isdisjoint(text)
+                and not self._known_shape(text, roles, placed, self.question_shapes)
                 for text in asked
             ),
-            unmentioned=tuple(
-                tuple(
-                    word
-                    for word in dict.fromkeys(text)
-                    if placed.get(word) in (NAME, OBJECT) and word not in mentioned
-                )
-                for text in asked
-            ),
+            unmentioned=tuple(_unmentioned(text, roles, placed, mentioned) for text in asked),
         )
 
     def shape(self, tokens: Sequence[str], roles: dict | None = None) -> str:
@@ -159,10 +164,51 @@ class Lexicon:
             _ROLE_OF_SLOT.get(w) or roles.get(w) or self.classes.get(w) or w for w in tokens
         )
 
-    def _near_miss(self, word: str, known: set[str]) -> bool:
+    def _entities(self, text: tuple[str, ...], roles: dict, placed: dict) -> tuple[str, ...]:
+        """The words of a text that name a person, place or thing; remembered as `_known_shape`."""
+        if placed and not placed.keys().isdisjoint(text):
+            return tuple(word for word in text if word in roles)
+        found = self._cache.setdefault("entities", {})
+        if text not in found:
+            if len(found) > CACHED_SHAPES:
+                found.clear()
+            found[text] = tuple(word for word in text if word in roles)
+        return found[text]
+
+    def _known_shape(self, text: tuple[str, ...], roles: dict, placed: dict, shapes: dict) -> bool:
+        """Whether a text's shape is one of `shapes`; remembered for texts of no new word."""
+        if placed and not placed.keys().isdisjoint(text):
+            return self.shape(text, roles) in shapes
+        known = self._cache.setdefault(id(shapes), {})
+        if text not in known:
+            if len(known) > CACHED_SHAPES:  # typed stories are endless: keep the memory bounded
+                known.clear()
+            known[text] = self.shape(text) in shapes
+        return known[text]
+
+    def _known_words(self, known: Iterable[str]) -> frozenset[str]:
+        """`known` as a set, remembered: every call of one model passes the same words."""
+        cached = self._cache.get("known")
+        if known is cached and cached is not None:
+            return self._cache["set"]
+        if not isinstance(known, tuple | frozenset) or known != cached:
+            self._cache.clear()
+            self._cache["known"] = known if isinstance(known, tuple | frozenset) else None
+            self._cache["set"] = frozenset(known)
+        return self._cache["set"]
+
+    def _near_roles(self, word: str, known: frozenset[str]) -> set:
+        """The roles of the known words one edit from `word` (WORD for a word of no role)."""
         if len(word) < NEAR_MISS_LENGTH:
-            return False
-        return any(_one_edit(word, other) for other in itertools.chain(known, self.roles))
+            return set()
+        found = self._cache.setdefault("near", {})
+        if word not in found:
+            found[word] = {
+                self.roles.get(other, WORD)
+                for other in itertools.chain(known, self.roles)
+                if _one_edit(word, other)
+            }
+        return found[word]
 
     def _place(self, story, asked, new: set[str]) -> dict[str, str]:
         """Roles for new words: those that give every text holding them a known shape.
@@ -239,19 +285,35 @@ def _strings(data) -> dict[str, str]:
     return dict(data)
 
 
+def _unmentioned(question, roles: dict, placed: dict, mentioned: set) -> tuple[str, ...]:
+    """The question's subject, when it is a new person or thing the story never mentions.
+
+    "Is Zorblax in the kitchen?" cannot be answered; "Did Mary give the milk to Zorblax?" can
+    (no), as training's "no" forms ask it about people and things of no story.
+    """
+    subject = next((word for word in question if roles.get(word) in (NAME, OBJECT)), None)
+    if subject is None or subject not in placed or subject in mentioned:
+        return ()
+    return (subject,)
+
+
 def _in_order(texts) -> list[str]:
     """Every word of the texts once, in order of first appearance."""
     return list(dict.fromkeys(word for text in texts for word in text))
 
 
-def _numbering(texts, roles: dict, kept, rng: random.Random | None) -> dict[str, str]:
-    """Entity word -> its slot token: first mention first, or at random when training."""
+def _numbering(words, roles: dict, kept, rng: random.Random | None) -> dict[str, str]:
+    """Entity word -> its slot token: first mention first, or at random when training.
+
+    Args:
+        words: the story's entity words, each once, in order of first mention.
+    """
     numbering, counts = {}, dict.fromkeys(ROLES, 0)
     order = {role: list(range(SLOTS)) for role in ROLES}
     if rng is not None:
         for numbers in order.values():
             rng.shuffle(numbers)
-    for word in _in_order(texts):
+    for word in words:
         role = roles.get(word)
         if role is None or word in kept:
             continue

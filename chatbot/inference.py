@@ -190,9 +190,11 @@ def _distinct_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     Fast through a hash of each row; the result is checked against the rows themselves.
     """
-    key = np.zeros(len(rows), dtype=np.uint64)
-    for column in rows.T:  # a polynomial hash; it wraps around, as meant
-        key = key * np.uint64(1_000_003) + column.astype(np.uint64)
+    if len(rows) < 2:
+        return np.arange(len(rows)), np.zeros(len(rows), dtype=np.int64)
+    # A random linear hash, in one vectorized product; it wraps around, as meant.
+    weights = np.random.default_rng(0).integers(1, 2**63, rows.shape[1], dtype=np.uint64)
+    key = rows.astype(np.uint64) @ weights
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     if not np.array_equal(rows[first][inverse.reshape(-1)], rows):  # a collision: compare rows
         _, first, inverse = np.unique(rows, axis=0, return_index=True, return_inverse=True)
