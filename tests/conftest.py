@@ -2,7 +2,9 @@
 
 `tiny_config`, `tiny_bundle` and `tiny_model_dir` are the one tiny network the tests use:
 untrained with seeded weights, so its answers are arbitrary but deterministic. Tests built on
-it check wiring, formats, shapes and refusals, never answer quality.
+it check wiring, formats, shapes and refusals, never answer quality. Its lexicon and vocabulary
+are built as `dataset.prepare` builds them: the generator's word roles plus the shapes of the
+tiny texts, and a vocabulary without names, places and objects but with every slot token.
 """
 
 from pathlib import Path
@@ -10,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from chatbot.config import ModelConfig
-from chatbot.text import Vocabulary
+from chatbot.entities import SLOT_TOKENS, Lexicon
+from chatbot.text import Vocabulary, tokenize
 
 # Four short stories with yes/no questions in the style of bAbI tasks 6 (movement), 9 (negation)
 # and 10 (indefinite knowledge). Like most real files, questions have a space before the tab.
@@ -65,6 +68,23 @@ TINY_WORDS = [
     "Is Mary in the bathroom?",
 ]
 TINY_ANSWERS = ("yes", "no", "maybe")
+
+
+def tiny_lexicon(texts=TINY_WORDS) -> Lexicon:
+    """The world's word roles and the shapes of `texts` (those ending in "?" are questions)."""
+    texts = list(texts)
+    questions = [text for text in texts if text.rstrip().endswith("?")]
+    sentences = [text for text in texts if not text.rstrip().endswith("?")]
+    return Lexicon.of_world().learn_shapes(sentences, questions)
+
+
+def tiny_vocabulary(texts=TINY_WORDS, lexicon: Lexicon | None = None) -> Vocabulary:
+    """The words of `texts` but names, places and objects (read as slots), and every slot."""
+    lexicon = lexicon or tiny_lexicon(texts)
+    words = {word for text in texts for word in tokenize(text)}
+    return Vocabulary(sorted(words - (set(lexicon.roles) - lexicon.kept)) + list(SLOT_TOKENS))
+
+
 TINY_SIZES = dict(
     answer_count=len(TINY_ANSWERS),
     max_sentences=4,  # a small memory, so tests reach it quickly
@@ -83,7 +103,7 @@ def tiny_config():
     """
 
     def make(**changes) -> ModelConfig:
-        vocabulary_size = len(Vocabulary.build(TINY_WORDS))
+        vocabulary_size = len(tiny_vocabulary())
         return ModelConfig(**{"vocabulary_size": vocabulary_size, **TINY_SIZES, **changes})
 
     return make
@@ -99,9 +119,10 @@ def tiny_bundle(tiny_config):
         from chatbot.model import build_model
 
         keras.utils.set_random_seed(0)
-        vocabulary = Vocabulary.build(words)
+        lexicon = tiny_lexicon(words)
+        vocabulary = tiny_vocabulary(words, lexicon)
         config = tiny_config(vocabulary_size=len(vocabulary), answer_count=len(answers), **changes)
-        return ModelBundle(build_model(config), vocabulary, config, list(answers))
+        return ModelBundle(build_model(config), vocabulary, config, list(answers), lexicon)
 
     return make
 

@@ -39,17 +39,19 @@ def test_padding_slots_get_exactly_zero_attention(tiny_bundle):
 def test_the_answer_reads_the_story_only_through_the_attention():
     """A sentence the attention gives exactly zero weight cannot change the answer.
 
-    Without self-attention blocks (blocks=0) each memory is its own sentence, so the only way a
-    sentence reaches the answer is the final attention's read.
+    Without self-attention blocks (blocks=0) and with the previous-sentence context switched off
+    (both mix sentences into each other's memories), each memory is its own sentence, so the
+    only way a sentence reaches the answer is the final attention's read.
     """
-    from chatbot.model import Reasoner
+    from chatbot.model import AGE_BUCKETS, Reasoner
 
     reasoner = Reasoner(max_sentences=2, hidden_dim=4, answer_count=3, blocks=0, heads=1)
     question = np.array([[1.0, 0.0, 0.0, 0.0]], dtype=np.float32)
     mask = np.array([[True, True]])
     ignored, read = [-1.0, 0.3, -0.2, 0.5], [1.0, 0.0, 0.0, 0.0]
     reasoner(np.array([[ignored, read]], dtype=np.float32), mask, question)  # builds the weights
-    reasoner.age.set_weights([np.zeros((2, 4))])
+    reasoner.age.set_weights([np.zeros((AGE_BUCKETS, 4))])
+    reasoner.context.set_weights([np.zeros((4, 4)), np.zeros(4)])
     reasoner.query.set_weights([100 * np.eye(4), np.zeros(4)])  # score = 100 x first component
 
     def answer(first, second):
@@ -67,13 +69,25 @@ def test_the_answer_reads_the_story_only_through_the_attention():
     assert np.abs(other - probabilities).max() > 1e-3
 
 
+def test_sentence_ages_are_exact_when_near_and_bucketed_by_magnitude_when_far():
+    from chatbot.model import AGE_BUCKETS, EXACT_AGES, age_buckets
+
+    ages = np.arange(4097)
+    buckets = np.asarray(age_buckets(ages))
+    assert buckets[:EXACT_AGES].tolist() == list(range(EXACT_AGES))
+    assert (np.diff(buckets) >= 0).all() and buckets.max() == AGE_BUCKETS - 1
+    # A 250-sentence story: its oldest sentence has an age of its own, apart from the newest.
+    assert buckets[249] not in buckets[:EXACT_AGES] and buckets[249] > buckets[100]
+
+
 def test_the_config_describes_the_whole_network(tiny_bundle):
     bundle = tiny_bundle(hidden_dim=6, blocks=1, heads=3)
     reasoner = bundle.model.get_layer("reasoner")
     assert (reasoner.blocks, reasoner.heads) == (1, 3)
     assert len(reasoner.attention_blocks) == 1
-    assert reasoner.attention_blocks[0].num_heads == 3
-    assert reasoner.attention_blocks[0].key_dim == 2  # hidden_dim // heads
+    for attention in reasoner.attention_blocks[0]:  # over later and over earlier sentences
+        assert attention.num_heads == 3
+        assert attention.key_dim == 2  # hidden_dim // heads
 
 
 @pytest.mark.parametrize(
