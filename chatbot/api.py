@@ -22,7 +22,7 @@ from chatbot.errors import BadRequest
 
 MAX_BODY_BYTES = 64 * 1024  # a request body; far more than any story the memory can hold
 MAX_STORY_CHARACTERS = 20_000  # the story, all sentences together
-MAX_STORY_SENTENCES = 200  # when the story is given as a list of sentences
+MAX_STORY_SENTENCES = 1000  # when the story is given as a list: well over the memory of 256
 MAX_QUESTION_CHARACTERS = 500
 MAX_BATCH = 64  # questions per model call; more waiting ones go in the next call
 ASK_KEYS = ("story", "question")

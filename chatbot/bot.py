@@ -19,7 +19,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
-from chatbot.entities import SLOT_TOKENS
+from chatbot.entities import NAME, SLOT_TOKENS
 from chatbot.errors import ChatbotError
 from chatbot.text import shorten, split_sentences, tokenize
 from chatbot.untrusted import MAX_STORY_SENTENCES, decode_utf8, shorten_word
@@ -35,6 +35,7 @@ YES_NO_ANSWERS = frozenset({"yes", "no", "maybe"})
 NOT_YES_NO = 'I answer yes/no questions, which begin with a word like "is" or "does"'
 EXAMPLE_QUESTION = '"Is Mary in the kitchen?"'
 CLOSEST_SHOWN = 3  # known words offered for each unknown one
+LEFT_OUT = "I left that sentence out of the story"
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class Answer:
             ],
             "unknown_words": list(self.unknown_words),
             "reason": self.reason,
+            "left_out": list(self.left_out),
         }
 
 
@@ -211,6 +213,10 @@ class Chatbot:
         example = f'; I understand {what} like "{shapes[nearest[0]]}"' if nearest else ""
         return f'I don\'t understand {what} like "{shorten(text, 60)}"{example}'
 
+    def left_out_notice(self, sentence: str) -> str:
+        """The notice for a story sentence of a shape it never met, which it leaves out."""
+        return f"{self.strange(sentence, self.lexicon.sentence_shapes, 'sentences')}; {LEFT_OUT}"
+
     def answer(self, story: str | Sequence[str], question: str) -> Answer:
         """Answer a question about a story, or say why not.
 
@@ -239,15 +245,18 @@ class Chatbot:
         )
         truncated = encoded.truncated
         remembered = [sentences[index] for index in kept[truncated:]]
-        question_ids, _ = encode_question(
+        question_ids, question_unknown = encode_question(
             reading.questions[0], self.vocabulary, config.max_question_words
         )
         left = tuple(sentences[index] for index in reading.left_out)
+        # Words read but missing from the vocabulary (a kept place it never met) are unknown too,
+        # as `evaluate` counts them.
+        unknown = tuple(dict.fromkeys(reading.unknown + encoded.unknown_words + question_unknown))
 
-        reason = self._refusal(tokenize(question), question, reading, encoded)
+        reason = self._refusal(question, reading, unknown, remembered, encoded.cut_words)
         if reason is not None:
             support = tuple((sentence, 0.0) for sentence in sentences)
-            return Answer(None, 0.0, support, reading.unknown, reason, truncated, left)
+            return Answer(None, 0.0, support, unknown, reason, truncated, left)
         probabilities, attention = self.bundle.predict(encoded.ids[None], question_ids[None])
         probabilities = np.asarray(probabilities)[0]  # (answers,)
         attention = np.asarray(attention)[0]  # (slots,)
@@ -266,8 +275,9 @@ class Chatbot:
             left_out=left,
         )
 
-    def _refusal(self, question_words: list[str], question: str, reading, encoded) -> str | None:
+    def _refusal(self, question: str, reading, unknown, remembered, cut_words) -> str | None:
         """Why the bot will not answer this question about this story, or None."""
+        question_words = tokenize(question)
         if not question_words:
             return f"there is no question in that; ask like {EXAMPLE_QUESTION}"
         if self.yes_no and question_words[0] in WH_WORDS:
@@ -277,21 +287,24 @@ class Chatbot:
             )
         if self.yes_no and question_words[0] not in AUXILIARIES:
             return f"{NOT_YES_NO} (as in {EXAMPLE_QUESTION})"
-        if reading.unknown:
-            return self.describe_unknown(reading.unknown)
+        if unknown:
+            return self.describe_unknown(unknown)
         if len(question_words) > self.config.max_question_words:
             return (
                 f"the question has {len(question_words)} words and I read at most "
                 f"{self.config.max_question_words}; ask it shorter"
             )
-        if encoded.cut_words:
-            return next(filter(None, map(self.too_long, encoded.sentences)))
+        if cut_words:
+            return next(filter(None, map(self.too_long, remembered)))
         if reading.strange[0]:
             return self.strange(question, self.lexicon.question_shapes, "questions")
-        if not encoded.sentences:
+        if not remembered:
             return 'the story is empty; tell me one first, like "Mary went to the kitchen."'
         if reading.unmentioned[0]:
-            words = " or ".join(f'"{shorten_word(w)}"' for w in reading.unmentioned[0])
+            words = " or ".join(
+                f'"{shorten_word(word.capitalize() if reading.roles[word] == NAME else word)}"'
+                for word in reading.unmentioned[0]
+            )
             return f"the story never mentions {words}; ask about someone or something in it"
         return None
 

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-
 from conftest import tiny_lexicon, tiny_vocabulary
 
 from chatbot import babi

@@ -81,7 +81,7 @@ def test_cannot_answer_is_422_with_the_same_json(server, tiny_model, capsys):
         ({"story": ["Mary went home.", 3], "question": QUESTION}, '"story" as a list must hold'),
         ({"story": STORY, "question": "Is " * 200}, "the question has 600 characters"),
         ({"story": "Mary went home. " * 1300, "question": QUESTION}, "the story has 20,800"),
-        ({"story": ["Mary went home."] * 201, "question": QUESTION}, "the story has 201 sent"),
+        ({"story": ["Mary went home."] * 1001, "question": QUESTION}, "the story has 1,001 sen"),
     ],
 )
 def test_malformed_requests_are_400_with_an_error(server, body, message):
