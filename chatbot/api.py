@@ -147,12 +147,13 @@ class BatchedModel:
 
 
 def describe(model_dir, bot) -> dict:
-    """The body of `GET /api/info`: what `chatbot info` says, and the memory and answers.
+    """The body of `GET /api/info`: what `chatbot info --json` says, and the memory and answers.
 
-    There is no list of the sentence and question forms a model knows yet; `example_tasks`
-    names the tasks whose stories `example` generates, each with one sentence and question, and
-    `words_known`: whether the model knows every word of a sample story of that task (a story
-    with words it does not know gets "cannot answer").
+    `forms` (from `chatbot info`) holds an example question of each form the model knows;
+    `example_tasks` names the tasks whose stories `example` generates, each with one sentence
+    and question, and `words_known`: whether the model can read every word of a sample story of
+    that task, new names, places and objects included (a story with a word it cannot read gets
+    "cannot answer").
     """
     from chatbot.artifacts import describe_model
     from chatbot.repl import EXAMPLE_QUESTIONS

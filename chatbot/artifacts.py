@@ -299,20 +299,28 @@ def _write_folder(bundle: ModelBundle, folder: Path, files: dict[str, bytes]) ->
 
 
 def describe_model(folder: str | os.PathLike | None = None) -> dict:
-    """What `chatbot info` says (folder, metadata.json, answer set, model config), without Keras.
+    """What `chatbot info` says, without Keras.
 
     Args:
         folder: the model folder; None means the shipped default model.
+
+    Returns:
+        {"folder", **metadata.json, "answer_set", "model" (its config), "forms" (an example
+        question of each form it knows, shortest first)}.
     """
     folder = model_folder(folder)
     metadata = read_metadata(folder)
     config, answers, _ = read_config(folder)
-    return {"folder": str(folder), **metadata, "answer_set": answers, "model": config.to_dict()}
+    described = {"folder": str(folder), **metadata, "answer_set": answers}
+    return described | {"model": config.to_dict(), "forms": list(read_lexicon(folder).forms)}
 
 
 def format_metadata(folder: str | os.PathLike | None = None) -> str:
-    """`describe_model` as indented `key: value` lines."""
-    return "\n".join(_lines(describe_model(folder)))
+    """`describe_model` as indented `key: value` lines, the question forms one per line."""
+    described = describe_model(folder)
+    forms = described.pop("forms")
+    lines = _lines(described) + [f"question forms it knows ({len(forms)}):"]
+    return "\n".join(lines + [f"  {printable(form)}" for form in forms])
 
 
 def _lines(value, indent: str = "") -> list[str]:

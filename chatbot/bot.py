@@ -154,7 +154,7 @@ class Chatbot:
     @property
     def forms(self) -> tuple[str, ...]:
         """An example of each question shape it understands, shortest first."""
-        return tuple(sorted(self.lexicon.question_shapes.values(), key=lambda q: (len(q), q)))
+        return self.lexicon.forms
 
     @property
     def memory(self) -> int:

@@ -282,11 +282,19 @@ def train(
 
 @cli.command()
 @click.option("--model", "model_dir", metavar="DIR", help="Model folder [default: shipped model].")
-def info(model_dir):
-    """Print a model folder's metadata: versions, date, data, validation accuracy, epochs, sizes."""
-    from chatbot.artifacts import format_metadata
+@click.option("--json", "as_json", is_flag=True, help="Print it as JSON.")
+def info(model_dir, as_json):
+    """Print a model folder's metadata: versions, date, data, validation accuracy, epochs, sizes,
+    and the question forms it knows (an example of each).
+    """
+    import json
 
-    echo(format_metadata(model_dir))
+    from chatbot.artifacts import describe_model, format_metadata
+
+    if as_json:
+        echo(json.dumps(describe_model(model_dir), indent=2, ensure_ascii=False))
+    else:
+        echo(format_metadata(model_dir))
 
 
 @cli.command()
@@ -335,10 +343,12 @@ def evaluate(data, model_dir, json_path, plot_path, mistakes):
 def ask(story, story_file, question, model_dir, as_json):
     """Answer one yes/no question about a story: `yes (99%)`, `no (97%)` or `maybe (88%)`.
 
-    Give the story as --story TEXT or --story-file FILE. Exit codes: 0 answered, 3 cannot
-    answer (unknown words, not a yes/no question), 2 usage error, 1 any other error. With
-    --json, prints {"answer", "confidence", "support", "unknown_words", "reason"} even when it
-    cannot answer ("answer" is then null).
+    Give the story as --story TEXT or --story-file FILE. A story sentence of a form the model
+    never met is left out, with a notice on stderr. Exit codes: 0 answered, 3 cannot answer
+    (unknown words, a question form it does not know, someone the story never mentions, not a
+    yes/no question), 2 usage error, 1 any other error. With --json, prints {"answer",
+    "confidence", "support", "unknown_words", "reason", "left_out"} even when it cannot answer
+    ("answer" is then null).
     """
     import json
 
@@ -352,7 +362,10 @@ def ask(story, story_file, question, model_dir, as_json):
         story = read_story(story_file)
     else:
         _check_typed(story, "--story")
-    answer = Chatbot.load(model_dir).answer(story, question)
+    bot = Chatbot.load(model_dir)
+    answer = bot.answer(story, question)
+    for sentence in answer.left_out:
+        echo(bot.left_out_notice(sentence), err=True)
     if as_json:
         echo(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
         if answer.label is None:

@@ -91,6 +91,11 @@ class Lexicon:
 
         return cls(*world.word_roles())
 
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """An example question of each shape met in training, shortest first."""
+        return tuple(sorted(self.question_shapes.values(), key=lambda text: (len(text), text)))
+
     # ---- reading ------------------------------------------------------------------------------
     def read(
         self,

@@ -17,6 +17,7 @@ class SlowBundle:
 
     def __init__(self, fail_once: bool = False):
         self.vocabulary, self.config, self.answers = object(), SimpleNamespace(), ["yes", "no"]
+        self.lexicon = object()
         self.batches: list[int] = []
         self.started = threading.Event()
         self.release = threading.Event()

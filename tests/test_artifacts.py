@@ -258,6 +258,24 @@ def test_damaged_config_is_named(copy, content, message):
         load_model_dir(copy)
 
 
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("{not json", r"^cannot read .*lexicon.json \(Expecting property name"),
+        ('{"format": "chatbot-vocabulary"}', r"lexicon.json is not a lexicon file; rebuild the"),
+        ('{"format": "chatbot-lexicon", "roles": []}', r"lexicon.json is not a lexicon file; "),
+        ("[1, 2]", r"lexicon.json"),
+    ],
+)
+def test_damaged_lexicon_is_a_one_line_error(capsys, copy, content, message):
+    (copy / "lexicon.json").write_text(content)
+    with pytest.raises(ChatbotError, match=message):
+        load_model_dir(copy)
+    code, out, err = run(capsys, "info", "--model", str(copy))
+    assert (code, out) == (1, "")
+    assert err.startswith("Error: ") and err.count("\n") == 1 and "lexicon.json" in err
+
+
 def test_default_model_dir_in_a_checkout():
     # The editable install this suite runs in finds the clone's models/default.
     expected = Path(__file__).resolve().parent.parent / "models" / "default"
@@ -293,6 +311,8 @@ def test_format_metadata(copy):
         "  blocks: 2",
         "  heads: 4",
         "  temperature: 1.0",
+        "question forms it knows (1):",
+        "  Is Mary in the kitchen?",
     ]
 
 
@@ -304,6 +324,17 @@ def test_cli_info_prints_the_metadata(capsys, saved):
     assert (code, err) == (0, "")
     assert out == artifacts.format_metadata(saved) + "\n"
     assert out.startswith(f"folder: {saved}\nvalidation_accuracy: 0.5\noverlap:\n  stories: 0\n")
+
+
+def test_cli_info_json_says_the_same_with_the_forms(capsys, saved):
+    code, out, err = run(capsys, "info", "--model", str(saved), "--json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert data == artifacts.describe_model(saved)
+    assert data["forms"] == ["Is Mary in the kitchen?"]
+    assert (data["folder"], data["answer_set"], data["validation_accuracy"]) == (
+        str(saved), ANSWERS, 0.5
+    )  # fmt: skip
 
 
 def test_cli_info_on_a_missing_folder_is_a_one_line_error(capsys, tmp_path):
