@@ -52,8 +52,9 @@ class ModelBundle:
 
         Args:
             story: int (N, S, max_words) word ids, right-aligned as `features` encodes them;
-                S is max_sentences, or fewer (the newest S slots) when the model accepts a
-                narrower memory, which is faster for short stories.
+                S is max_sentences or fewer (the newest S slots). A model that reads a narrower
+                memory runs only the slots filled (faster); one of a fixed width (the tutorial
+                network) gets the older slots padded.
             question: int (N, max_question_words) word ids.
 
         Returns:
@@ -63,6 +64,9 @@ class ModelBundle:
             ChatbotError: arrays of a shape this model does not read.
         """
         story, question = self._checked(story, question)
+        width = story.shape[1]
+        if not self.flexible_memory:
+            story = np.pad(story, ((0, 0), (self.config.max_sentences - width, 0), (0, 0)))
         count = len(story)
         rows = np.concatenate([story.reshape(count, story.shape[1] * story.shape[2]), question], 1)
         first, inverse = _distinct_rows(rows)
@@ -78,7 +82,8 @@ class ModelBundle:
             probabilities[batch], attention[batch] = self._predict_batch(
                 story[batch], question[batch]
             )
-        return calibrated(probabilities, self.config.temperature)[inverse], attention[inverse]
+        attention = attention[inverse][:, attention.shape[1] - width :]  # the slots given
+        return calibrated(probabilities, self.config.temperature)[inverse], attention
 
     @property
     def flexible_memory(self) -> bool:
@@ -90,17 +95,14 @@ class ModelBundle:
         story = np.asarray(story, dtype=np.int32)
         question = np.asarray(question, dtype=np.int32)
         config = self.config
-        widest = config.max_sentences
-        narrowest = 1 if self.flexible_memory else widest
         if (
             story.ndim != 3
             or story.shape[2] != config.max_words
-            or not narrowest <= story.shape[1] <= widest
+            or not 1 <= story.shape[1] <= config.max_sentences
         ):
-            slots = str(widest) if narrowest == widest else f"{narrowest} to {widest}"
             raise ChatbotError(
-                f"story ids must have the shape (N, {slots}, {config.max_words}) for this model; "
-                f"received {story.shape}"
+                f"story ids must have the shape (N, 1 to {config.max_sentences}, "
+                f"{config.max_words}) for this model; received {story.shape}"
             )
         if question.shape != (len(story), config.max_question_words):
             raise ChatbotError(

@@ -44,7 +44,11 @@ def build_always_yes_model(tiny_bundle, path) -> None:
 
     from chatbot.artifacts import save_model_dir
 
-    known = [line for line in (FIRST + SECOND + THIRD).splitlines() if "Zorblax" not in line]
+    lines = (FIRST + SECOND + THIRD).splitlines()
+    # The texts without line ids and answers: their words and shapes are what it knows.
+    known = [
+        line.split(" ", 1)[1].split("\t")[0].strip() for line in lines if "Zorblax" not in line
+    ]
     # A memory of three sentences: FIRST's last question overflows it.
     bundle = tiny_bundle(known, max_sentences=3, max_question_words=6)
     reasoner = bundle.model.get_layer("reasoner")

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from cli_runner import run
-from conftest import tiny_lexicon, tiny_vocabulary
+from conftest import context_reads_padding, tiny_lexicon, tiny_vocabulary
 
 import chatbot  # noqa: F401  (first: it keeps TensorFlow's start-up logs quiet)
 from chatbot import artifacts, files
@@ -102,16 +102,11 @@ def test_predict_batches_of_any_size_agree(bundle):
     ],
 )
 def test_predict_rejects_wrong_shapes(bundle, story_shape, question_shape, message):
-    slots = "1 to 4" if bundle.flexible_memory else "4"
-    with pytest.raises(ChatbotError, match=message.format(slots=slots)):
+    with pytest.raises(ChatbotError, match=message.format(slots="1 to 4")):
         bundle.predict(np.zeros(story_shape), np.zeros(question_shape))
 
 
-# Lead: model.Reasoner's previous-sentence context reads the padding slot before a story's first
-# sentence (`ops.pad(memories[:, :-1], ...)` without `memory_mask`), so a story padded to more
-# slots gets other answers. Masking it (`ops.where(memory_mask[:, :-1, None], memories[:, :-1],
-# 0.0)`) makes this pass; remove the marker then.
-@pytest.mark.xfail(strict=True, reason="model.py: the context reads padding (lead to fix)")
+@context_reads_padding
 def test_predict_skips_the_slots_empty_in_every_row_with_the_same_outputs(bundle):
     assert bundle.flexible_memory
     story, question = random_inputs(bundle.config, 3, seed=2)

@@ -73,14 +73,16 @@ def test_ask_json_lists_every_sentence_highest_weight_first(
     data = json.loads(out)
     assert (code, err) == (0, "")
     assert data == bot.answer(STORY, QUESTION).to_json()
-    assert list(data) == ["answer", "confidence", "support", "unknown_words", "reason"]
+    assert list(data) == [
+        "answer", "confidence", "support", "unknown_words", "reason", "left_out",
+    ]  # fmt: skip
     assert data["answer"] in ("yes", "no", "maybe") and 0 <= data["confidence"] <= 1
     assert sorted(item["sentence"] for item in data["support"]) == sorted(
         ["Mary moved to the bathroom.", "Sandra journeyed to the bedroom."]
     )
     weights = [item["weight"] for item in data["support"]]
     assert weights == sorted(weights, reverse=True)
-    assert (data["unknown_words"], data["reason"]) == ([], None)
+    assert (data["unknown_words"], data["reason"], data["left_out"]) == ([], None, [])
 
 
 def test_ask_exits_3_when_it_cannot_answer(capsys, model_dir, quick_load):
@@ -88,11 +90,10 @@ def test_ask_exits_3_when_it_cannot_answer(capsys, model_dir, quick_load):
     code, out, err = run_main(
         capsys, "ask", "--story", STORY, "--question", "Is Zorblax in the bathroom?", *model
     )
-    assert (code, out) == (3, "")
-    assert err == 'cannot answer: I don\'t know the word "zorblax"\n'
+    never = 'the story never mentions "Zorblax"; ask about someone or something in it'
+    assert (code, out, err) == (3, "", f"cannot answer: {never}\n")
     code, out, err = run_main(
-        capsys, "ask", "--story", STORY, "--question", "Is Zorblax in the bathroom?", *model,
-        "--json",
+        capsys, "ask", "--story", STORY, "--question", "Is Mary xyzzy?", *model, "--json",
     )  # fmt: skip
     assert (code, err) == (3, "")
     assert json.loads(out) == {
@@ -102,9 +103,18 @@ def test_ask_exits_3_when_it_cannot_answer(capsys, model_dir, quick_load):
             {"sentence": "Mary moved to the bathroom.", "weight": 0.0},
             {"sentence": "Sandra journeyed to the bedroom.", "weight": 0.0},
         ],
-        "unknown_words": ["zorblax"],
-        "reason": 'I don\'t know the word "zorblax"',
+        "unknown_words": ["xyzzy"],
+        "reason": 'I don\'t know the word "xyzzy"',
+        "left_out": [],
     }
+    code, out, err = run_main(
+        capsys, "ask", "--story", STORY, "--question", "Is Mary either in the bathroom?", *model
+    )
+    assert (code, out) == (3, "")
+    assert err == (
+        'cannot answer: I don\'t understand questions like "Is Mary either in the bathroom?"; '
+        'I understand questions like "Is Mary in the bathroom?"\n'
+    )
     code, out, err = run_main(
         capsys, "ask", "--story", STORY, "--question", "Where is Mary?", *model
     )
@@ -113,6 +123,27 @@ def test_ask_exits_3_when_it_cannot_answer(capsys, model_dir, quick_load):
         'cannot answer: I answer yes/no questions, like "Is Mary in the kitchen?", '
         'not "where" questions\n'
     )
+
+
+def test_ask_leaves_out_a_sentence_of_a_form_it_never_met_with_a_notice(
+    capsys, model_dir, bot, quick_load
+):
+    odd = "Mary went to the hallway or the bedroom."
+    story = f"{STORY} {odd}"
+    notice = (
+        f'I don\'t understand sentences like "{odd}"; I understand sentences like '
+        '"Mary is either in the office or the kitchen."; I left that sentence out of the story\n'
+    )
+    model = ("--model", str(model_dir))
+    code, out, err = run_main(capsys, "ask", "--story", story, "--question", QUESTION, *model)
+    answer = bot.answer(story, QUESTION)
+    assert (code, out, err) == (0, f"{answer.label} ({answer.confidence:.0%})\n", notice)
+    code, out, err = run_main(
+        capsys, "ask", "--story", story, "--question", QUESTION, *model, "--json"
+    )
+    assert (code, err) == (0, notice)
+    assert json.loads(out)["left_out"] == [odd]
+    assert odd not in [item["sentence"] for item in json.loads(out)["support"]]
 
 
 ONE_STORY = "Error: give the story with one of --story TEXT or --story-file FILE"

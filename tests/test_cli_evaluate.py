@@ -71,6 +71,10 @@ def test_cli_prints_the_report_and_writes_json_and_png(capsys, model_dir, data_d
     report = json.loads(json_path.read_text())
     assert JSON_KEYS <= set(report)
     assert report["accuracy"] == pytest.approx(3 / 7) and report["questions"] == 7
+    # Issue 12's honesty figures: present and in range (0-1; counts of the 7 questions).
+    assert 0 <= report["calibration_error"] <= 1
+    assert report["calibration_error"] == pytest.approx(ALWAYS_YES - 0.5, abs=1e-4)
+    assert (report["confident_mistakes"], report["refused"]) == (3, 1)
     assert [m["question"] for m in report["mistakes"]] == [
         "Is John in the kitchen?",
         "Is Sandra in the office?",

@@ -1,10 +1,12 @@
 """Tests for chatbot.inference: the one batched predict, distinct pairs, narrow memories."""
 
 import numpy as np
+import pytest
+from conftest import context_reads_padding
 
 import chatbot  # noqa: F401  (first: it keeps TensorFlow's start-up logs quiet)
 from chatbot import inference
-from chatbot.inference import _distinct_rows
+from chatbot.inference import _distinct_rows, calibrated, fit_temperature
 
 MARY, JOHN = "Mary moved to the bathroom.", "John went to the hallway."
 OLD, SANDRA = "Daniel went to the garden.", "Sandra is either in the park or the office."
@@ -23,6 +25,7 @@ def ragged_examples(tmp_path, stories):
     return examples_of(read_stories(path))
 
 
+@context_reads_padding
 def test_batches_sorted_by_story_length_give_the_whole_models_outputs(
     tmp_path, monkeypatch, tiny_model_dir
 ):
@@ -31,7 +34,9 @@ def test_batches_sorted_by_story_length_give_the_whole_models_outputs(
 
     bundle = load_model_dir(tiny_model_dir)  # seeded random weights: every slot matters
     examples = ragged_examples(tmp_path, [1, 2, 1, 3, 6, 2, 5, 1, 4, 2, 1, 1])
-    encoded = encode_examples(examples, bundle.vocabulary, bundle.answers, bundle.config)
+    encoded = encode_examples(
+        examples, bundle.vocabulary, bundle.answers, bundle.config, bundle.lexicon
+    )
     expected = bundle.model(
         {"story": encoded["story"], "question": encoded["question"]}, training=False
     )
@@ -55,20 +60,21 @@ def test_a_model_that_cannot_read_fewer_slots_is_run_whole(tmp_path, monkeypatch
     from chatbot.features import encode_examples
 
     # The word-level tutorial network flattens all slots: its story input has a fixed width,
-    # so every batch must be run on the whole memory.
+    # so every batch is run on the whole memory, stories narrower than it padded.
     words = [MARY, JOHN, OLD, SANDRA, "Is Mary in the bathroom?"]
     bundle = tiny_bundle(words, max_words=8, max_question_words=8, architecture="tutorial")
     vocabulary, config = bundle.vocabulary, bundle.config
     assert not bundle.flexible_memory
     examples = ragged_examples(tmp_path, [1, 2, 1, 3, 1, 2])
-    encoded = encode_examples(examples, vocabulary, bundle.answers, config)
+    encoded = encode_examples(examples, vocabulary, bundle.answers, config, bundle.lexicon)
     monkeypatch.setattr(inference, "BATCH_SIZE", 2)
+    assert encoded["story"].shape[1] == 3  # the longest story needs only three slots
     probabilities, attention = bundle.predict(encoded["story"], encoded["question"])
-    expected = bundle.model(
-        {"story": encoded["story"], "question": encoded["question"]}, training=False
-    )
+    padded = np.pad(encoded["story"], ((0, 0), (1, 0), (0, 0)))
+    expected = bundle.model({"story": padded, "question": encoded["question"]}, training=False)
     np.testing.assert_allclose(probabilities, expected["answer"].numpy(), atol=1e-6)
-    np.testing.assert_allclose(attention, expected["attention"].numpy(), atol=1e-6)
+    assert attention.shape == encoded["story"].shape[:2]  # the slots it was given
+    np.testing.assert_allclose(attention, expected["attention"].numpy()[:, 1:], atol=1e-6)
 
 
 def test_each_distinct_pair_is_run_once(monkeypatch, tiny_bundle):
@@ -96,3 +102,47 @@ def test_distinct_rows_keep_data_order():
     rows = np.array([[5, 5], [1, 2], [5, 5], [0, 0], [1, 2]])
     first, inverse = _distinct_rows(rows)
     assert first.tolist() == [0, 1, 3] and inverse.tolist() == [0, 1, 0, 2, 1]
+
+
+def toy_probabilities(confidence: float, rows: int = 100) -> np.ndarray:
+    return np.tile([confidence, 1 - confidence, 0.0], (rows, 1)).astype(np.float32)
+
+
+def test_calibrated_softens_or_sharpens_and_never_changes_the_answer():
+    rng = np.random.default_rng(0)
+    probabilities = rng.dirichlet([0.5, 0.5, 0.5], size=50).astype(np.float32)
+    assert calibrated(probabilities, 1.0) is probabilities
+    for temperature in (0.5, 2.0, 10.0):
+        scaled = calibrated(probabilities, temperature)
+        np.testing.assert_array_equal(scaled.argmax(axis=1), probabilities.argmax(axis=1))
+        np.testing.assert_allclose(scaled.sum(axis=1), 1.0, rtol=1e-5)
+        softer = scaled.max(axis=1) <= probabilities.max(axis=1) + 1e-6
+        assert softer.all() if temperature > 1 else (~softer | np.isclose(scaled, 1).any(1)).any()
+
+
+def test_fit_temperature_softens_a_too_confident_set_to_its_accuracy():
+    # 99% sure every time, right 70 times in 100: too confident.
+    probabilities = toy_probabilities(0.99)
+    answers = np.array([0] * 70 + [1] * 30)
+    temperature = fit_temperature(probabilities, answers)
+    assert temperature > 1
+    assert calibrated(probabilities, temperature)[0, 0] == pytest.approx(0.7, abs=0.02)
+    # A set already calibrated (80% sure, 80% right) keeps a temperature near 1; none gives 1.
+    honest = fit_temperature(toy_probabilities(0.8), np.array([0] * 80 + [1] * 20))
+    assert honest == pytest.approx(1.0, abs=0.05)
+    assert fit_temperature(probabilities[:0], answers[:0]) == 1.0
+
+
+def test_predict_gives_the_calibrated_probabilities(tiny_bundle):
+    from dataclasses import replace
+
+    bundle = tiny_bundle()
+    warm = replace(bundle, config=replace(bundle.config, temperature=3.0))
+    rng = np.random.default_rng(1)
+    story = rng.integers(0, 9, (5, 4, 10)).astype(np.int32)
+    question = rng.integers(0, 9, (5, 10)).astype(np.int32)
+    raw, attention = bundle.predict(story, question)
+    scaled, same_attention = warm.predict(story, question)
+    np.testing.assert_allclose(scaled, calibrated(raw, 3.0), atol=1e-6)
+    np.testing.assert_array_equal(scaled.argmax(axis=1), raw.argmax(axis=1))
+    np.testing.assert_allclose(same_attention, attention, atol=1e-6)
