@@ -126,6 +126,8 @@ def test_story_sentences_and_questions(four_stories):
         ("/data/en-10k/qa17_positional-reasoning_test.txt", "qa17"),
         ("my_stories.txt", ""),
         ("qa_6.txt", ""),
+        ("/tmp/generated/mix_stories_test.txt", "mix"),
+        ("mixed.txt", ""),
     ],
 )
 def test_task_of(name, task):
