@@ -172,13 +172,15 @@ def test_train_and_evaluate_print_nothing_on_stderr(tmp_path, four_stories):
 @pytest.mark.parametrize(
     "arguments",
     [
-        ["info"],
+        ["info", "--model", "{model}"],
         ["inspect", "{stories}"],
         ["generate", "--out", "generated", "--questions", "20", "--tasks", "6"],
     ],
 )
-def test_commands_without_tensorflow_print_nothing_on_stderr(tmp_path, four_stories, arguments):
-    arguments = [argument.format(stories=four_stories) for argument in arguments]
+def test_commands_without_tensorflow_print_nothing_on_stderr(
+    tmp_path, four_stories, model_dir, arguments
+):
+    arguments = [argument.format(stories=four_stories, model=model_dir) for argument in arguments]
     done = run_noisy(tmp_path, *arguments)
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout
