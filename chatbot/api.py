@@ -163,8 +163,8 @@ def describe(model_dir, bot) -> dict:
     for task, name in sorted(TASKS.items()):
         story = generate_stories(task, EXAMPLE_QUESTIONS, seed=0)[0]
         sentence, question = story.sentences[0].text, story.questions[0].text
-        texts = [line.text for line in story.lines]
-        known = not any(bot.unknown_words(text) for text in texts)
+        texts = [line.text for line in story.sentences], [line.text for line in story.questions]
+        known = not bot.read(*texts).unknown  # new names, places and objects are read
         tasks.append(
             {"task": task, "name": name, "sentence": sentence, "question": question}
             | {"words_known": known}
