@@ -7,8 +7,9 @@ line by line from a stream in batch mode, where each question gives exactly one 
 and every notice goes to stderr.
 
 The session needs a bot with `answer(story, question) -> Answer`, `check_statement(sentence)`
-(why a sentence cannot join the story, or None), `memory` (sentences a question can see) and
-`known_words` (for completion); `chatbot.bot.Chatbot` is one, tests use a fake.
+(why a sentence cannot join the story, or None), `memory` (sentences a question can see),
+`known_words` (for completion) and `forms` (an example question of each form it knows, for
+:help); `chatbot.bot.Chatbot` is one, tests use a fake.
 """
 
 import os
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chatbot import __version__
-from chatbot.bot import is_question
+from chatbot.bot import LEFT_OUT, is_question
 from chatbot.errors import ChatbotError
 from chatbot.files import user_path
 from chatbot.text import shorten, split_sentences
@@ -53,8 +54,8 @@ Commands:
   :reset           start again with an empty story
   :save FILE       save the story as a bAbI file (:save! FILE replaces an existing one)
   :load FILE [N]   load the N-th story of a bAbI file (default the first)
-  :example [TASK]  a generated story (task 1 to 20, or mix; without TASK one of 6, 9, 10,
-                   17, 18) with questions to try
+  :example [TASK]  a generated story (task 1 to 20, or mix; without TASK any of them) with
+                   questions to try
   :quit            leave (Ctrl-D too)"""
 EMPTY_LINE = "type a sentence of the story, a yes/no question, or :help"
 EMPTY_STORY = 'the story is empty; tell me one, like "Mary moved to the bathroom."'
@@ -158,7 +159,7 @@ class Session:
             return _notice(f"{told}; :reset starts a new one")
         problem = self.bot.check_statement(sentence)
         if problem:
-            return _notice(f"{problem}; I left that sentence out of the story")
+            return _notice(f"{problem}; {LEFT_OUT}")
         if sentence[-1] not in ".!":
             sentence += "."
         self.story.append(sentence)
@@ -211,7 +212,10 @@ class Session:
             return _notice(str(error))
 
     def _help(self, argument: str) -> list[Reply]:
-        return [Reply(HELP)]
+        if not self.bot.forms:
+            return [Reply(HELP)]
+        forms = "\n".join(f"  {form}" for form in self.bot.forms)
+        return [Reply(f"{HELP}\nQuestions I understand (one of each form):\n{forms}")]
 
     def _show_story(self, argument: str) -> list[Reply]:
         if not self.story:
@@ -287,14 +291,14 @@ class Session:
         return self._take_story(f":load {where}", where, story)
 
     def _example(self, argument: str) -> list[Reply]:
-        from chatbot.world import DEFAULT_TASKS, MIX, generate_stories, task_named
+        from chatbot.world import MIX, TASKS, generate_stories, task_named
 
         if argument:
             task = task_named(argument)
             if task is None:
                 return _notice("usage: :example [TASK], TASK a number from 1 to 20, or mix")
-        else:  # one of the tasks the shipped model was trained on
-            task = self._random.choice(DEFAULT_TASKS)
+        else:  # any of the tasks the shipped model was trained on
+            task = self._random.choice([*sorted(TASKS), MIX])
         seed = self._random.randrange(2**31)
         story = generate_stories(task, EXAMPLE_QUESTIONS, seed)[0]
         name = "mixed stories" if task == MIX else f"task qa{task}"

@@ -19,6 +19,7 @@ class FakeBot:
     def __init__(self, words=WORDS, memory=3):
         self.known_words = tuple(words)
         self.memory = memory  # sentences a question can see: small, so tests reach it quickly
+        self.forms = ("Is Mary in the kitchen?", "Is Mary no longer in the kitchen?")
         self.questions = []  # (story, question) pairs asked, oldest first
 
     def _unknown(self, text):

@@ -352,3 +352,16 @@ def test_a_250_sentence_story_is_remembered_whole_from_its_first_sentence(tiny_b
     shown = session.handle(":story")[0].text.splitlines()
     assert len(shown) == 250 and shown[0] == "  1. Mary went to the kitchen."
     assert not any("(forgotten)" in line for line in shown)
+
+
+def test_the_session_leaves_out_a_told_sentence_of_an_unknown_form_and_lists_the_forms(bot):
+    from chatbot.repl import HELP, NOTICE, Reply, Session
+
+    session = Session(bot)
+    odd = "Mary went to the hallway or the bedroom."
+    assert session.handle(odd) == [Reply(bot.left_out_notice(odd), NOTICE)]
+    assert session.handle(odd)[0].text.endswith("; I left that sentence out of the story")
+    assert session.story == []
+    assert session.handle(":help") == [
+        Reply(f"{HELP}\nQuestions I understand (one of each form):\n  Is Mary in the bathroom?")
+    ]

@@ -29,14 +29,16 @@ from chatbot.repl import (
     run_session,
 )
 from chatbot.text import Vocabulary
-from chatbot.world import DEFAULT_TASKS, generate_stories
+from chatbot.world import MIX, TASKS, generate_stories, words
 
+# The generated stories' words: every name, place and object, and the rest as some stories use.
 GENERATED_WORDS = Vocabulary.build(
-    line.text
-    for task in DEFAULT_TASKS
-    for story in generate_stories(task, 40, 1)
-    for line in story.lines
-).words
+    [
+        " ".join(words.FEMALE + words.MALE + words.PLACES + words.OBJECTS),
+        *(line.text for task in [*TASKS, MIX] for story in generate_stories(task, 40, 1)
+          for line in story.lines),
+    ]
+).words  # fmt: skip
 NOT_YES_NO = 'cannot answer: I answer yes/no questions, which begin with a word like "is" or "does"'
 
 
@@ -327,8 +329,19 @@ def test_example_tells_a_generated_story_with_questions_to_try():
         (NOTICE, "usage: :example [TASK], TASK a number from 1 to 20, or mix")
     ]
     (kind, text), *_ = replies(session, ":example")
-    assert kind == OUTPUT and text.startswith("an example story of task qa")
+    assert kind == OUTPUT and text.startswith("an example story of ")
     assert replies(session, ":undo")[0][1].startswith("undid :example; the story has ")
+
+
+def test_example_without_a_task_draws_from_all_twenty_and_the_mixed_stories():
+    session = Session(FakeBot(words=GENERATED_WORDS, memory=300), seed=1)
+    titles = set()
+    for _ in range(60):
+        (kind, text), *_ = replies(session, ":example")
+        assert kind == OUTPUT, text
+        titles.add(text.splitlines()[0])
+    assert "an example story of mixed stories:" in titles
+    assert "an example story of task qa19:" in titles and len(titles) >= 15
 
 
 @pytest.mark.parametrize(("argument", "title"), [("qa20", "task qa20"), ("mix", "mixed stories")])
@@ -346,8 +359,13 @@ def test_example_takes_any_of_the_twenty_tasks_and_mixed_stories(argument, title
 
 def test_help_and_unknown_commands():
     session = Session(FakeBot())
-    assert replies(session, ":help") == [(OUTPUT, HELP)]
-    assert replies(session, ":HELP") == [(OUTPUT, HELP)]
+    forms = "Is Mary in the kitchen?\n  Is Mary no longer in the kitchen?"
+    shown = f"{HELP}\nQuestions I understand (one of each form):\n  {forms}"
+    assert replies(session, ":help") == [(OUTPUT, shown)]
+    assert replies(session, ":HELP") == [(OUTPUT, shown)]
+    formless = FakeBot()
+    formless.forms = ()  # a model saved without shapes reads every form: nothing to list
+    assert replies(Session(formless), ":help") == [(OUTPUT, HELP)]
     assert replies(session, ":frobnicate now") == [
         (NOTICE, 'unknown command ":frobnicate"; :help lists them')
     ]
