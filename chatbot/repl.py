@@ -8,8 +8,7 @@ and every notice goes to stderr.
 
 The session needs a bot with `answer(story, question) -> Answer`, `check_statement(sentence)`
 (why a sentence cannot join the story, or None), `memory` (sentences a question can see),
-`known_words` (for completion) and `forms` (an example question of each form it knows, for
-:help); `chatbot.bot.Chatbot` is one, tests use a fake.
+`known_words` (completion) and `forms` (for :help); `chatbot.bot.Chatbot` is one, tests use a fake.
 """
 
 import os
@@ -212,10 +211,9 @@ class Session:
             return _notice(str(error))
 
     def _help(self, argument: str) -> list[Reply]:
-        if not self.bot.forms:
-            return [Reply(HELP)]
-        forms = "\n".join(f"  {form}" for form in self.bot.forms)
-        return [Reply(f"{HELP}\nQuestions I understand (one of each form):\n{forms}")]
+        forms = "".join(f"\n  {form}" for form in self.bot.forms)
+        heading = "\nQuestions I understand (one of each form):" if forms else ""
+        return [Reply(HELP + heading + forms)]
 
     def _show_story(self, argument: str) -> list[Reply]:
         if not self.story:
