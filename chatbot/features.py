@@ -167,56 +167,72 @@ def encode_examples(
         int32 (N,), words cut from over-long kept sentences and from the question.
     """
     examples = list(examples)
-    count = len(examples)
     sentences = _SentenceTable(vocabulary, config.max_words)
     questions = _SentenceTable(vocabulary, config.max_question_words)
     answer_index = {answer: index for index, answer in enumerate(answers)}
-    known = vocabulary.words
-
-    rows: list[list[int]] = []
-    question_rows = np.zeros(count, dtype=np.int64)
-    answer = np.full(count, -1, dtype=np.int32)
-    support: list[list[int]] = []
-    truncated = np.zeros(count, dtype=np.int32)
-    refused = np.zeros(count, dtype=bool)
-    for number, example in enumerate(examples):
-        reading = lexicon.read(example.story, [example.question], known, rng)
-        kept = [i for i in range(len(example.story)) if i not in set(reading.left_out)]
-        first = max(0, len(kept) - config.max_sentences)
-        rows.append([sentences.row(reading.sentences[i]) for i in kept[first:]])
-        position = {index: slot for slot, index in enumerate(kept[first:])}
-        support.append([position[i] for i in example.supporting if i in position])
-        question_rows[number] = questions.row(reading.questions[0])
-        answer[number] = answer_index.get(example.answer, -1)
-        truncated[number] = first
-        refused[number] = reading.refused(0)
-
-    slots = max((len(row) for row in rows), default=0) or min(1, config.max_sentences)
-    story_rows = np.zeros((count, slots), dtype=np.int64)
-    supporting = np.zeros((count, slots), dtype=bool)
-    for number, (row, held) in enumerate(zip(rows, support, strict=True)):
-        if row:
-            story_rows[number, slots - len(row) :] = row
-        supporting[number, [slots - len(row) + slot for slot in held]] = True
-    # Per distinct sentence: does it hold unknown words, how many words were cut.
-    sentence_unknown = np.array([bool(words) for words in sentences.unknown])
-    sentence_cut = np.array(sentences.cut, dtype=np.int32)
-    question_unknown = np.array([bool(words) for words in questions.unknown])
-    question_cut = np.array(questions.cut, dtype=np.int32)
+    rows, support, question_rows, truncated, refused = _read_examples(
+        examples, lexicon, vocabulary.words, rng, config.max_sentences, sentences, questions
+    )
+    story_rows, supporting = _right_aligned(rows, support, config.max_sentences)
+    unknown, cut_words = _unread_words(sentences, questions, story_rows, question_rows)
     encoded = {
         "story_rows": story_rows,
         "sentences": sentences.array(),
         "question": questions.array()[question_rows],
-        "answer": answer,
+        "answer": np.array([answer_index.get(e.answer, -1) for e in examples], dtype=np.int32),
         "supporting": supporting,
         "truncated": truncated,
-        "unknown": refused
-        | sentence_unknown[story_rows].any(axis=1)
-        | question_unknown[question_rows],
-        "cut_words": (sentence_cut[story_rows].sum(axis=1) + question_cut[question_rows]).astype(
-            np.int32
-        ),
+        "unknown": refused | unknown,
+        "cut_words": cut_words,
     }
     if materialize:
         encoded["story"] = encoded["sentences"][story_rows]
     return encoded
+
+
+def _read_examples(examples, lexicon, known, rng, max_sentences, sentences, questions):
+    """Read each example through the lexicon into table rows (see `encode_examples`).
+
+    Returns:
+        (per example the rows of its remembered sentences, oldest first; per example the
+        positions of its supporting sentences among them; question rows (N,); truncated (N,);
+        refused (N,): the reading alone refuses the question).
+    """
+    rows, support = [], []
+    question_rows = np.zeros(len(examples), dtype=np.int64)
+    truncated = np.zeros(len(examples), dtype=np.int32)
+    refused = np.zeros(len(examples), dtype=bool)
+    for number, example in enumerate(examples):
+        reading = lexicon.read(example.story, [example.question], known, rng)
+        kept = [i for i in range(len(example.story)) if i not in set(reading.left_out)]
+        first = max(0, len(kept) - max_sentences)
+        rows.append([sentences.row(reading.sentences[i]) for i in kept[first:]])
+        position = {index: slot for slot, index in enumerate(kept[first:])}
+        support.append([position[i] for i in example.supporting if i in position])
+        question_rows[number] = questions.row(reading.questions[0])
+        truncated[number] = first
+        refused[number] = reading.refused(0)
+    return rows, support, question_rows, truncated, refused
+
+
+def _right_aligned(rows, support, max_sentences: int):
+    """(story rows (N, S), supporting (N, S)), S the slots the longest story needs (1 at least)."""
+    slots = max((len(row) for row in rows), default=0) or min(1, max_sentences)
+    story_rows = np.zeros((len(rows), slots), dtype=np.int64)
+    supporting = np.zeros((len(rows), slots), dtype=bool)
+    for number, (row, held) in enumerate(zip(rows, support, strict=True)):
+        if row:
+            story_rows[number, slots - len(row) :] = row
+        supporting[number, [slots - len(row) + slot for slot in held]] = True
+    return story_rows, supporting
+
+
+def _unread_words(sentences, questions, story_rows, question_rows):
+    """Per example: (the vocabulary lacks a word of it (N,), words cut from its slots (N,))."""
+    sentence_unknown = np.array([bool(words) for words in sentences.unknown])
+    sentence_cut = np.array(sentences.cut, dtype=np.int32)
+    question_unknown = np.array([bool(words) for words in questions.unknown])
+    question_cut = np.array(questions.cut, dtype=np.int32)
+    unknown = sentence_unknown[story_rows].any(axis=1) | question_unknown[question_rows]
+    cut = sentence_cut[story_rows].sum(axis=1) + question_cut[question_rows]
+    return unknown, cut.astype(np.int32)
