@@ -298,13 +298,14 @@ def test_a_question_about_someone_or_something_never_mentioned_is_refused(bot, o
     assert bot.answer(story, "Is Zorblax in the kitchen?").reason == (
         'the story never mentions "Zorblax"; ask about someone or something in it'
     )
-    assert bot.answer(story, "Is Sandra in the kitchen?").reason == (
-        'the story never mentions "Sandra"; ask about someone or something in it'
+    assert object_bot.answer(story, "Is the teapot in the kitchen?").reason == (
+        'the story never mentions "teapot"; ask about someone or something in it'
     )
-    assert object_bot.answer(story, "Is the ball in the kitchen?").reason == (
-        'the story never mentions "ball"; ask about someone or something in it'
-    )
-    assert bot.answer(story, "Is Mary in the bathroom?").reason is None  # a place may be new
+    # Known names and objects are asked about in training though the story never mentions
+    # them ("Is Sandra carrying the milk?": no), and a place may be new: these are answered.
+    assert bot.answer(story, "Is Sandra in the kitchen?").reason is None
+    assert object_bot.answer(story, "Is the ball in the kitchen?").reason is None
+    assert bot.answer(story, "Is Mary in the bathroom?").reason is None
 
 
 def test_a_question_of_a_shape_never_met_is_refused_with_an_example(bot):
