@@ -229,7 +229,7 @@ def test_chat_batch_mode_transcript(tmp_path, model_dir, bot):
     lines = out.getvalue().splitlines()
     assert [ANSWER_LINE.match(line) is not None for line in lines[:3]] == [True] * 3
     assert lines[3:5] == [
-        'cannot answer: I don\'t know the word "zorblax"',
+        'cannot answer: the story never mentions "Zorblax"; ask about someone or something in it',
         'cannot answer: I answer yes/no questions, like "Is Mary in the kitchen?", '
         'not "where" questions',
     ]

