@@ -51,14 +51,6 @@ needs_default_model = pytest.mark.skipif(
     "retrained",
 )
 
-# Lead: model.Reasoner's previous-sentence context reads the padding slot before a story's first
-# sentence (`ops.pad(memories[:, :-1], ...)` without `memory_mask`), so the same story padded to
-# more slots gets other answers. Masking it (`ops.where(memory_mask[:, :-1, None],
-# memories[:, :-1], 0.0)`) makes the tests so marked pass: remove the marker then.
-context_reads_padding = pytest.mark.xfail(
-    strict=True, reason="model.py: the previous-sentence context reads padding slots"
-)
-
 
 @pytest.fixture
 def four_stories(tmp_path) -> Path:

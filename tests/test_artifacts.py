@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from cli_runner import run
-from conftest import context_reads_padding, tiny_lexicon, tiny_vocabulary
+from conftest import tiny_lexicon, tiny_vocabulary
 
 import chatbot  # noqa: F401  (first: it keeps TensorFlow's start-up logs quiet)
 from chatbot import artifacts, files
@@ -106,7 +106,6 @@ def test_predict_rejects_wrong_shapes(bundle, story_shape, question_shape, messa
         bundle.predict(np.zeros(story_shape), np.zeros(question_shape))
 
 
-@context_reads_padding
 def test_predict_skips_the_slots_empty_in_every_row_with_the_same_outputs(bundle):
     assert bundle.flexible_memory
     story, question = random_inputs(bundle.config, 3, seed=2)

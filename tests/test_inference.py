@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-from conftest import context_reads_padding
 
 import chatbot  # noqa: F401  (first: it keeps TensorFlow's start-up logs quiet)
 from chatbot import inference
@@ -25,7 +24,6 @@ def ragged_examples(tmp_path, stories):
     return examples_of(read_stories(path))
 
 
-@context_reads_padding
 def test_batches_sorted_by_story_length_give_the_whole_models_outputs(
     tmp_path, monkeypatch, tiny_model_dir
 ):

@@ -401,10 +401,6 @@ def test_a_valid_file_replaces_the_split(tmp_path):
     assert validation["overlap"] == count_overlap(generated_stories(), stories)
 
 
-# Lead: dataset.prepare filters every valid array by the questions whose answer was seen in
-# training, the shared "sentences" table (R rows, not N) too: IndexError whenever a validation
-# answer is new. Filter only the per-question arrays; remove the marker then.
-@pytest.mark.xfail(strict=True, raises=IndexError, reason="dataset.py filters the sentence table")
 @pytest.mark.slow
 def test_metadata_says_what_chatbot_evaluate_says_on_the_same_stories(capsys, tmp_path):
     """One definition of "correct": unknown words and unseen answers count alike in both."""
