@@ -67,13 +67,15 @@ def test_typed_text_case_and_punctuation_do_not_matter(bot):
 
 
 def test_unknown_words_are_named_with_the_closest_known_words(bot):
-    # "Marry" is one letter from "Mary": a typo, not a new name; with it the question has no
-    # known shape, so "zorblax" has no place either.
+    # "Marry" is one letter from "Mary", a name where a name stands: a typo, not a new name.
+    # "zorblax" stands where a place stands: a new place, understood.
     answer = bot.answer(STORY, "Is Marry in the zorblax?")
     assert answer.label is None and answer.confidence == 0.0
-    assert answer.unknown_words == ("marry", "zorblax")
-    assert answer.reason.startswith('I don\'t know the words "marry" (closest: mary, ')
-    assert answer.reason.endswith(') and "zorblax"')
+    assert answer.unknown_words == ("marry",)
+    assert answer.reason.startswith('I don\'t know the word "marry" (closest: mary, ')
+    both = bot.answer(STORY, "Is Marry zorped in the kitchen?")
+    assert both.unknown_words == ("marry", "zorped")
+    assert both.reason.startswith('I don\'t know the words "marry" (closest: mary, ')
     story_word = bot.answer(
         ["Mary moved to the bathroom.", "Bob went home."], "Is Mary in the bathroom?"
     )
