@@ -95,7 +95,16 @@ def prepare(data, settings: TrainConfig, valid, model_options: dict, report) -> 
     valid_arrays = encode_examples(
         valid_examples, vocabulary, answers, config, lexicon, materialize=False
     )
-    # Validation questions whose answer never occurs in training cannot be scored by the loss.
+    valid_arrays, unknown_answers = _scorable(valid_arrays, report)
+    return Prepared(
+        training, validation, train_examples, valid_examples, vocabulary, answers, config,
+        train_arrays, valid_arrays, overlap, unknown_answers, lexicon,
+    )  # fmt: skip
+
+
+def _scorable(valid_arrays: dict, report) -> tuple[dict, int]:
+    """The validation questions the loss can score (their answer occurs in training), and how
+    many it cannot."""
     known = valid_arrays["answer"] >= 0
     unknown_answers = int((~known).sum())
     if not known.any():
@@ -109,11 +118,7 @@ def prepare(data, settings: TrainConfig, valid, model_options: dict, report) -> 
             name: array if name == "sentences" else array[known]
             for name, array in valid_arrays.items()
         }
-
-    return Prepared(
-        training, validation, train_examples, valid_examples, vocabulary, answers, config,
-        train_arrays, valid_arrays, overlap, unknown_answers, lexicon,
-    )  # fmt: skip
+    return valid_arrays, unknown_answers
 
 
 def _load_validation(valid) -> Data:

@@ -122,11 +122,7 @@ class Lexicon:
         known = self._known_words(known)
         roles = dict(self.roles)
         new = {w for text in story + asked for w in text if w not in known and w not in roles}
-        placed = self._place(story, asked, new) if new else {}
-        # A typo ("kitchn") is a new word one edit from a known word of the role it stands in;
-        # "towel" stands as an object, one edit from the place "tower": a new object.
-        near = {word for word in new if self._near_roles(word, known) & {placed.get(word), WORD}}
-        placed = {word: role for word, role in placed.items() if word not in near}
+        placed, near = self._place_new(story, asked, new, known)
         roles.update(placed)
         unknown = tuple(w for w in _in_order(story + asked) if w in new and w not in placed)
         unknown_words = set(unknown)
@@ -214,6 +210,16 @@ class Lexicon:
                 if _one_edit(word, other)
             }
         return found[word]
+
+    def _place_new(self, story, asked, new: set[str], known) -> tuple[dict, set]:
+        """(new word -> the role it stands in, the new words taken as typos).
+
+        A typo ("kitchn") is a new word one edit from a known word of the role it stands in;
+        "towel" stands as an object, one edit from the place "tower": a new object.
+        """
+        placed = self._place(story, asked, new) if new else {}
+        near = {word for word in new if self._near_roles(word, known) & {placed.get(word), WORD}}
+        return {word: role for word, role in placed.items() if word not in near}, near
 
     def _place(self, story, asked, new: set[str]) -> dict[str, str]:
         """Roles for new words: those that give every text holding them a known shape.

@@ -123,12 +123,16 @@ def _fit_epochs(
     """Keras' fit from `first_epoch` on, validating on the questions the loss can score."""
     train, config = prepared.train_arrays, prepared.config
     size, seed = settings.batch_size, settings.seed
-    steps = len(Batches(train, size, seed, first_epoch))  # the same in every epoch
-    validation = Batches(prepared.valid_arrays, max(256, size))
+    # The tutorial network reads a memory of fixed width; ours any width up to max_sentences.
+    fixed = config.max_sentences if config.architecture == "tutorial" else None
+    steps = len(Batches(train, size, seed, first_epoch, fixed))  # the same in every epoch
+    validation = Batches(prepared.valid_arrays, max(256, size), width=fixed)
     epochs = range(first_epoch, settings.epochs)
     model.fit(
         _stream(
-            lambda: (Batches(train, size, seed, e) for e in epochs), config, steps * len(epochs)
+            lambda: (Batches(train, size, seed, e, fixed) for e in epochs),
+            config,
+            steps * len(epochs),
         ),
         steps_per_epoch=steps,
         shuffle=False,  # the batches come shuffled, by (seed, epoch)
@@ -180,8 +184,12 @@ class Batches:
     uninterrupted run would have seen. Without a seed, the questions go in order of length.
     """
 
-    def __init__(self, arrays: dict, batch_size: int, seed: int | None = None, epoch: int = 0):
+    def __init__(
+        self, arrays: dict, batch_size: int, seed: int | None = None, epoch: int = 0,
+        width: int | None = None,
+    ):  # fmt: skip
         self.arrays, self.batch_size, self.seed, self.epoch = arrays, batch_size, seed, epoch
+        self.width = width  # every batch this wide (a fixed memory), or as its stories need
         self.lengths = (arrays["story_rows"] != 0).sum(axis=1)
         self.targets = dataset.attention_targets(arrays["supporting"])
         self.batches = self._draw()
@@ -205,13 +213,18 @@ class Batches:
 
     def __getitem__(self, index: int):
         rows = self.batches[index]
-        longest = int(self.lengths[rows].max(initial=1))
-        width = min(next(w for w in WIDTHS if w >= longest), self.arrays["story_rows"].shape[1])
-        story = self.arrays["sentences"][self.arrays["story_rows"][rows, -width:]]
+        story_rows, slots = self.arrays["story_rows"][rows], self.arrays["story_rows"].shape[1]
+        width = self.width
+        if width is None:
+            longest = int(self.lengths[rows].max(initial=1))
+            width = min(next(w for w in WIDTHS if w >= longest), slots)
+        story_rows = np.pad(story_rows, ((0, 0), (max(width - slots, 0), 0)))[:, -width:]
+        story = self.arrays["sentences"][story_rows]
+        attention = np.pad(self.targets[rows], ((0, 0), (max(width - slots, 0), 0)))[:, -width:]
         inputs = {"story": story.astype(np.int32), "question": self.arrays["question"][rows]}
         targets = {
             "answer": self.arrays["answer"][rows],
-            "attention": self.targets[rows, -width:],
+            "attention": attention,
         }
         return inputs, targets
 

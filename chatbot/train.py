@@ -65,7 +65,7 @@ def train(
 
     Args:
         data: bAbI files, folders (meaning their `*_train.txt` files), or "generated" for the
-            built-in stories of tasks 6, 9, 10, 17, 18 (`settings.generated_questions` each).
+            built-in stories of every task and the mixed stories (`world.TRAINING_SHARES`).
         out: the model folder to write; it appears only when the run is complete.
         settings: epochs, batch size, learning rate, patience, seed, ...; defaults `TrainConfig()`.
         valid: bAbI validation stories (a file, glob or folder) instead of a held-out share.
@@ -93,13 +93,7 @@ def train(
         prepared, settings, partial, resume=resume, verbose=verbose, report=report,
         callbacks=callbacks,
     )  # fmt: skip
-    bundle = ModelBundle(
-        fit.model, prepared.vocabulary, prepared.config, prepared.answers, prepared.lexicon
-    )
-    bundle.train_config = settings
-    # Honest confidence: the temperature that makes validation answers' confidence match
-    # their accuracy.
-    bundle.config = replace(bundle.config, temperature=_temperature(bundle, prepared))
+    bundle = _calibrated_bundle(fit, prepared, settings)
     # The one definition of "correct": metadata.json says what `chatbot evaluate` would say.
     scored = evaluate(bundle, prepared.valid_examples, mistakes=0)
     bundle.metadata = _metadata(bundle, prepared, fit, scored, time.monotonic() - started)
@@ -111,6 +105,18 @@ def train(
         f"(best epoch {fit.best_epoch})"
     )
     return TrainResult(bundle, fit.history, bundle.metadata, out)
+
+
+def _calibrated_bundle(fit, prepared: dataset.Prepared, settings: TrainConfig) -> ModelBundle:
+    """The trained model with what it reads by, its confidence calibrated on validation."""
+    bundle = ModelBundle(
+        fit.model, prepared.vocabulary, prepared.config, prepared.answers, prepared.lexicon
+    )
+    bundle.train_config = settings
+    # Honest confidence: the temperature that makes validation answers' confidence match
+    # their accuracy.
+    bundle.config = replace(bundle.config, temperature=_temperature(bundle, prepared))
+    return bundle
 
 
 def _temperature(bundle: ModelBundle, prepared: dataset.Prepared) -> float:
