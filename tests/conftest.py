@@ -41,17 +41,10 @@ FOUR_STORIES = """\
 """
 
 SHARED_BABI = Path(__file__).resolve().parent.parent.parent / "shared" / "babi"
-DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "default"
+
 
 # The shipped model predates entity slots and shapes (issue 12) until the lead retrains it:
 # tests of its answers wait for a models/default with a lexicon.json.
-needs_default_model = pytest.mark.skipif(
-    not (DEFAULT_MODEL / "lexicon.json").is_file(),
-    reason="models/default has no lexicon.json: it predates issue 12's entity slots and is being "
-    "retrained",
-)
-
-
 @pytest.fixture
 def four_stories(tmp_path) -> Path:
     """FOUR_STORIES written to a file named like a bAbI task 6 training file."""

@@ -8,7 +8,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import TINY_WORDS, needs_default_model
+from conftest import TINY_WORDS
 
 from chatbot.bot import Answer, Chatbot, as_sentences, is_question, read_story
 from chatbot.errors import ChatbotError
@@ -212,7 +212,6 @@ def test_read_story(tmp_path):
         read_story(path)
 
 
-@needs_default_model
 def test_the_default_model_answers_the_contract_story():
     bot = Chatbot.load()
     story = [

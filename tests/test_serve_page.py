@@ -13,10 +13,7 @@ import shutil
 import numpy as np
 import pytest
 
-from tests.conftest import needs_default_model
 from tests.served import Served
-
-pytestmark = needs_default_model  # the page is tested on the shipped model's real answers
 
 XSS = "<b>bold</b> <script>pwned = 1</script> <img src=x onerror=pwned=2>"
 WAIT_SECONDS = 60
