@@ -206,11 +206,20 @@ class Chatbot:
             return self.strange(sentence, self.lexicon.sentence_shapes, "sentences")
         return self.too_long(sentence)
 
-    def strange(self, text: str, shapes: dict, what: str) -> str:
-        """Why a text of a shape never met is not read, with an example of the nearest shape."""
-        shape = self.lexicon.shape(tokenize(text), self.read([text], [text]).roles)
-        nearest = difflib.get_close_matches(shape, list(shapes), n=1, cutoff=0)
-        example = f'; I understand {what} like "{shapes[nearest[0]]}"' if nearest else ""
+    def strange(self, text: str, shapes: dict, what: str, roles: dict | None = None) -> str:
+        """Why a text of a shape never met is not read, with an example of the nearest shape.
+
+        `roles`: the roles its words have in the story (a new name placed there), if known.
+        """
+        roles = {**self.read([text], [text]).roles, **(roles or {})}
+        shape = self.lexicon.shape(tokenize(text), roles).split()
+
+        def likeness(known: str) -> tuple[float, int]:  # shared words, then the shorter shape
+            words = known.split()
+            return difflib.SequenceMatcher(None, shape, words).ratio(), -len(words)
+
+        nearest = max(shapes, key=likeness, default=None)
+        example = f'; I understand {what} like "{shapes[nearest]}"' if nearest else ""
         return f'I don\'t understand {what} like "{shorten(text, 60)}"{example}'
 
     def left_out_notice(self, sentence: str) -> str:
@@ -297,7 +306,8 @@ class Chatbot:
         if cut_words:
             return next(filter(None, map(self.too_long, remembered)))
         if reading.strange[0]:
-            return self.strange(question, self.lexicon.question_shapes, "questions")
+            shapes = self.lexicon.question_shapes
+            return self.strange(question, shapes, "questions", reading.roles)
         if not remembered:
             return 'the story is empty; tell me one first, like "Mary went to the kitchen."'
         if reading.unmentioned[0]:

@@ -1,7 +1,8 @@
 """Print a scripted `chatbot chat` session as it appears on a terminal, for the README.
 
 The lines go through the same `Session` that `chatbot chat` runs, with the real bot, and each is
-shown after the prompt `> ` followed by the replies, as on the screen (without colour).
+shown after the prompt `> ` followed by the replies, as on the screen (without colour). A reply
+longer than `SHOWN_LINES` lines (the long story `:load` lists) is shortened here, and says so.
 
 Usage (from the project root):
 
@@ -35,6 +36,19 @@ LINES = [
 ]
 
 
+SHOWN_LINES = 12
+
+
+def shortened(text: str) -> str:
+    """The text, its middle lines left out (and counted) when it has more than SHOWN_LINES."""
+    lines = text.splitlines()
+    if len(lines) <= SHOWN_LINES:
+        return text
+    half = SHOWN_LINES // 2
+    hidden = len(lines) - 2 * half
+    return "\n".join([*lines[:half], f"[... {hidden} lines not shown here ...]", *lines[-half:]])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="model folder (default: the shipped default model)")
@@ -49,7 +63,7 @@ def main() -> None:
     for line in LINES:
         print(f"> {line}")
         for reply in session.handle(line):
-            print(reply.text)
+            print(shortened(reply.text))
 
 
 if __name__ == "__main__":
