@@ -331,7 +331,7 @@ def test_a_sentence_of_a_shape_never_met_is_left_out_and_the_rest_answered(bot):
     assert (answer.label, answer.confidence) == (without.label, without.confidence)
     assert bot.left_out_notice(odd) == (
         f'I don\'t understand sentences like "{odd}"; I understand sentences like '
-        '"Mary is either in the office or the kitchen."; I left that sentence out of the story'
+        '"John went to the hallway."; I left that sentence out of the story'
     )
 
 
