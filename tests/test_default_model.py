@@ -13,14 +13,15 @@ pytestmark = pytest.mark.slow  # loads and runs the shipped model on thousands o
 # stories were seen in training.
 UNSEEN_SEED = 20261127
 QUESTIONS_PER_TASK = 200
-# What the shipped model reaches on each task, less a margin for these 200 questions (measured
-# on 1,000 a task: docs/BENCHMARKS.md). Issue 12's target is 99% on every task; these floors
-# keep a retrained model from quietly doing worse than this one.
+# What the shipped model reaches on each task of these questions, less about five points (it
+# got 100% on tasks 1, 6, 8-14 and 20, 96-99.5% on 4, 5, 7, 15, 17, 18 and the mixed stories,
+# 81% on 2, 69% on 3, 88% on 16, 89.5% on 19). Issue 12's target is 99% on every task (see
+# docs/BENCHMARKS.md); these floors keep a retrained model from quietly doing worse.
 FLOORS = {
-    "qa1": 0.97, "qa2": 0.75, "qa3": 0.55, "qa4": 0.90, "qa5": 0.85, "qa6": 0.97, "qa7": 0.85,
-    "qa8": 0.80, "qa9": 0.97, "qa10": 0.97, "qa11": 0.97, "qa12": 0.97, "qa13": 0.97,
-    "qa14": 0.95, "qa15": 0.80, "qa16": 0.80, "qa17": 0.85, "qa18": 0.90, "qa19": 0.70,
-    "qa20": 0.95, "mix": 0.85,
+    "qa1": 0.97, "qa2": 0.76, "qa3": 0.62, "qa4": 0.91, "qa5": 0.94, "qa6": 0.97, "qa7": 0.93,
+    "qa8": 0.95, "qa9": 0.97, "qa10": 0.97, "qa11": 0.97, "qa12": 0.97, "qa13": 0.97,
+    "qa14": 0.95, "qa15": 0.95, "qa16": 0.83, "qa17": 0.93, "qa18": 0.93, "qa19": 0.84,
+    "qa20": 0.95, "mix": 0.91,
 }  # fmt: skip
 
 
