@@ -132,7 +132,7 @@ def test_ask_leaves_out_a_sentence_of_a_form_it_never_met_with_a_notice(
     story = f"{STORY} {odd}"
     notice = (
         f'I don\'t understand sentences like "{odd}"; I understand sentences like '
-        '"Mary is either in the office or the kitchen."; I left that sentence out of the story\n'
+        '"John went to the hallway."; I left that sentence out of the story\n'
     )
     model = ("--model", str(model_dir))
     code, out, err = run_main(capsys, "ask", "--story", story, "--question", QUESTION, *model)
