@@ -124,7 +124,11 @@ class Lexicon:
         new = {w for text in story + asked for w in text if w not in known and w not in roles}
         placed, near = self._place_new(story, asked, new, known)
         roles.update(placed)
-        unknown = tuple(w for w in _in_order(story + asked) if w in new and w not in placed)
+        unknown = (
+            tuple(w for w in _in_order(story + asked) if w in new and w not in placed)
+            if new
+            else ()
+        )
         unknown_words = set(unknown)
         entities = [self._entities(text, roles, placed) for text in story + asked]
         in_order = dict.fromkeys(word for words in entities for word in words)

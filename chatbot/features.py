@@ -204,7 +204,8 @@ def _read_examples(examples, lexicon, known, rng, max_sentences, sentences, ques
     refused = np.zeros(len(examples), dtype=bool)
     for number, example in enumerate(examples):
         reading = lexicon.read(example.story, [example.question], known, rng)
-        kept = [i for i in range(len(example.story)) if i not in set(reading.left_out)]
+        left_out = set(reading.left_out)
+        kept = [i for i in range(len(example.story)) if i not in left_out]
         first = max(0, len(kept) - max_sentences)
         rows.append([sentences.row(reading.sentences[i]) for i in kept[first:]])
         position = {index: slot for slot, index in enumerate(kept[first:])}
