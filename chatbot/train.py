@@ -24,7 +24,7 @@ from chatbot.artifacts import PLOT_FILE, save_model_dir
 from chatbot.backend import keras
 from chatbot.config import TrainConfig
 from chatbot.errors import UsageError
-from chatbot.evaluate import evaluate
+from chatbot.evaluate import build_report
 from chatbot.inference import ModelBundle
 from chatbot.untrusted import MAX_STORY_SENTENCES
 
@@ -93,9 +93,7 @@ def train(
         prepared, settings, partial, resume=resume, verbose=verbose, report=report,
         callbacks=callbacks,
     )  # fmt: skip
-    bundle = _calibrated_bundle(fit, prepared, settings)
-    # The one definition of "correct": metadata.json says what `chatbot evaluate` would say.
-    scored = evaluate(bundle, prepared.valid_examples, mistakes=0)
+    bundle, scored = _calibrated_bundle(fit, prepared, settings)
     bundle.metadata = _metadata(bundle, prepared, fit, scored, time.monotonic() - started)
     files = {PLOT_FILE: plots.training_plot(fit.history)}
     save_model_dir(bundle, out, overwrite=overwrite, files=files)
@@ -107,29 +105,34 @@ def train(
     return TrainResult(bundle, fit.history, bundle.metadata, out)
 
 
-def _calibrated_bundle(fit, prepared: dataset.Prepared, settings: TrainConfig) -> ModelBundle:
-    """The trained model with what it reads by, its confidence calibrated on validation."""
+def _calibrated_bundle(fit, prepared: dataset.Prepared, settings: TrainConfig):
+    """(the trained model with what it reads by, its confidence calibrated on validation;
+    `evaluate`'s report on the validation stories).
+
+    The validation questions are encoded and run once: the temperature is fitted on the raw
+    probabilities, and the report scores them calibrated as `ModelBundle.predict` would give
+    them, so metadata.json says what `chatbot evaluate` says (the one definition of "correct").
+    """
+    from chatbot.features import encode_examples
+    from chatbot.inference import calibrated, fit_temperature
+
     bundle = ModelBundle(
         fit.model, prepared.vocabulary, prepared.config, prepared.answers, prepared.lexicon
     )
     bundle.train_config = settings
-    # Honest confidence: the temperature that makes validation answers' confidence match
-    # their accuracy.
-    bundle.config = replace(bundle.config, temperature=_temperature(bundle, prepared))
-    return bundle
-
-
-def _temperature(bundle: ModelBundle, prepared: dataset.Prepared) -> float:
-    """Temperature scaling, fitted on the validation questions the model answers."""
-    from chatbot.features import encode_examples
-    from chatbot.inference import fit_temperature
-
+    examples = prepared.valid_examples
     encoded = encode_examples(
-        prepared.valid_examples, bundle.vocabulary, bundle.answers, bundle.config, bundle.lexicon
+        examples, bundle.vocabulary, bundle.answers, bundle.config, bundle.lexicon
     )
-    probabilities, _ = bundle.predict(encoded["story"], encoded["question"])
+    raw, attention = bundle.predict(encoded["story"], encoded["question"])  # temperature 1
+    # Honest confidence: the temperature that makes the answered validation questions'
+    # confidence match their accuracy.
     scored = (encoded["answer"] >= 0) & ~encoded["unknown"]
-    return fit_temperature(probabilities[scored], encoded["answer"][scored])
+    temperature = fit_temperature(raw[scored], encoded["answer"][scored])
+    bundle.config = replace(bundle.config, temperature=temperature)
+    probabilities = calibrated(raw, temperature)
+    report = build_report(examples, encoded, probabilities, attention, bundle.answers, 0)
+    return bundle, report
 
 
 def _prepare(data, out: Path, settings, valid, overwrite, model_options, report):
