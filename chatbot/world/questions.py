@@ -7,7 +7,7 @@ question made to fit, so answers are balanced; a function returns False, asking 
 the world holds no such question.
 """
 
-from chatbot.world.lines import other
+from chatbot.world.lines import wrong
 from chatbot.world.people import Known, PeopleWorld
 from chatbot.world.words import MOOD_PLACE, MOODS
 
@@ -27,7 +27,7 @@ def where(world: PeopleWorld, known: Known, want: str) -> tuple[str, str] | None
         return known.places[0], "no"
     if len(set(places) - set(known.places)) == 0:
         return None
-    return other(rng, places, *known.places), "no"
+    return wrong(rng, world.story, places, *known.places), "no"
 
 
 def person_in(world: PeopleWorld, person: str, want: str, negated: bool = False) -> bool:
@@ -71,11 +71,14 @@ def object_before(world: PeopleWorld, thing: str, want: str, places: int = 2) ->
         return False
     now, earlier = carried.trail[-1], carried.trail[:-1]
     before = {place for place, _ in earlier}
-    choices = sorted(before) if want == "yes" else sorted(set(world.words.places) - before)
-    choices = [place for place in choices if place != now[0]]
-    if not choices:
+    if want == "yes":
+        choices = [place for place in sorted(before) if place != now[0]]
+        place = choices and world.rng.choice(choices)
+    else:
+        unvisited = set(world.words.places) - before - {now[0]}
+        place = unvisited and wrong(world.rng, world.story, sorted(unvisited))
+    if not place:
         return False
-    place = world.rng.choice(choices)
     answer = "yes" if place in before else "no"
     support = (carried.event, now[1], earlier[-1][1])
     world.story.ask(f"Was the {thing} in the {place} before the {now[0]}?", answer, support)
@@ -91,11 +94,11 @@ def gave(world: PeopleWorld, gift: tuple[str, str, str, int], want: str) -> bool
     if want == "no":
         part = rng.choice(("giver", "thing", "receiver") if form == "to" else ("person", "thing"))
         if part == "thing":
-            thing = other(rng, world.words.objects, thing)
+            thing = wrong(rng, world.story, world.words.objects, thing)
         elif part in ("giver", "person") and form != "received":
-            giver = other(rng, world.words.people, giver, receiver)
+            giver = wrong(rng, world.story, world.words.people, giver, receiver)
         else:
-            receiver = other(rng, world.words.people, giver, receiver)
+            receiver = wrong(rng, world.story, world.words.people, giver, receiver)
     told = {gift[:3] for gift in world.gifts}
     if form == "to":
         text, answer = f"Did {giver} give the {thing} to {receiver}?", (giver, thing, receiver)
@@ -116,7 +119,9 @@ def counting(world: PeopleWorld, person: str, want: str) -> bool:
     if person not in world.changes:
         return False
     count = min(len(world.carried_by(person)), len(COUNTS) - 1)
-    asked = count if want == "yes" else world.rng.choice([n for n in (0, 1, 2) if n != count])
+    # every wrong count, "three objects" too: `chatbot convert` asks them all
+    wrong_counts = [n for n in range(len(COUNTS)) if n != count]
+    asked = count if want == "yes" else world.rng.choice(wrong_counts)
     answer = "yes" if asked == len(world.carried_by(person)) else "no"
     world.story.ask(f"Is {person} carrying {COUNTS[asked]}?", answer, tuple(world.changes[person]))
     return True
@@ -135,7 +140,7 @@ def carrying(world: PeopleWorld, person: str, want: str) -> bool:
     if want == "yes" and held:
         thing = world.rng.choice(held)
     elif free:
-        thing = world.rng.choice(free)
+        thing = wrong(world.rng, world.story, free)
     else:
         return False
     answer = "yes" if thing in held else "no"
@@ -155,7 +160,7 @@ def will_go(world: PeopleWorld, person: str, want: str) -> bool:
         return False
     mood, line_id = world.mood[person]
     goal = MOOD_PLACE[mood]
-    place = goal if want == "yes" else other(world.rng, world.words.places, goal)
+    place = goal if want == "yes" else wrong(world.rng, world.story, world.words.places, goal)
     answer = "yes" if place == goal else "no"
     world.story.ask(f"Will {person} go to the {place}?", answer, (line_id,))
     return True
@@ -172,7 +177,7 @@ def why(world: PeopleWorld, person: str, want: str, key=None) -> bool:
     _, verb, what = key
     moods = world.motives[key]
     true_mood = world.rng.choice(sorted(moods))
-    mood = true_mood if want == "yes" else other(world.rng, MOODS, *moods)
+    mood = true_mood if want == "yes" else wrong(world.rng, world.story, MOODS, *moods)
     answer = "yes" if mood in moods else "no"
     world.story.ask(
         f"Did {person} {verb} the {what} because {_because(world, person)} {mood}?",

@@ -5,18 +5,20 @@
   one direction; asked as a no only where the place is not that way at all).
 - qa15: "Mice are afraid of wolves." "Gertrude is a mouse." "Is Gertrude afraid of wolves?".
 - qa16: "Lily is a frog." "Lily is green." "Greg is a frog." "Is Greg green?" (the colour of the
-  member of the kind most recently told to be one; in these stories a kind has one colour).
+  member of the kind most recently told to be one; as in bAbI, the asked animal's kind may be
+  told anywhere, and now and then two members of a kind differ in colour).
 - qa17: two sentences place two shapes around a third, then eight questions relate the two
   shapes that do not share a sentence ("Is the triangle above the red square?").
 - qa18: facts about sizes ("The chest fits inside the box.", "The box is bigger than the
   chocolate."), then five questions about pairs linked by a chain of two facts.
-- qa19: five sentences lay six places out on a grid; "Can you get from the kitchen to the garden
-  by going south and then east?" (along the stated links, each working both ways).
+- qa19: five sentences lay six places out on a grid, told in any order; "Can you get from the
+  kitchen to the garden by going south and then east?" (along the stated links, each working
+  both ways: "east and then south" is a no there, though it ends at the same spot).
 """
 
 import random
 
-from chatbot.world.lines import Lines, other, yes_or_no
+from chatbot.world.lines import Lines, other, wrong, yes_or_no
 from chatbot.world.words import COLOURS, DIRECTIONS, KINDS_15, KINDS_16
 
 SHAPES = ("triangle", "red square", "blue square", "pink rectangle", "red sphere", "yellow square")
@@ -38,6 +40,7 @@ SHORT_BLOCK = 0.015  # qa18: how often a block of questions stops early and the 
 SHORT_BLOCK_WEIGHTS = (1, 4, 14, 14)  # of blocks of 1, 2, 3 and 4 questions
 QUESTIONS_15 = 4
 LINKS_19 = 5
+OWN_COLOURS = 0.1  # qa16: how often each animal's colour is its own, not its kind's
 NAME_OF_STEP = {step: name for name, step in DIRECTIONS.items()}
 
 
@@ -213,6 +216,7 @@ def path_story(rng: random.Random, places) -> list:
     while True:
         story = Lines()
         position, links = _layout(rng, places, LINKS_19, in_a_row=False)
+        links = rng.sample(links, len(links))  # bAbI tells them in any order
         said = [_say_link(rng, story, link) for link in links]
         step = {}  # (place, direction) -> (next place, id of the sentence of that link)
         for (place, direction, anchor), line_id in zip(links, said, strict=True):
@@ -226,7 +230,7 @@ def path_story(rng: random.Random, places) -> list:
             if again == middle and end != start
         ]
         if walks:
-            ask_path(rng, story, position, step, rng.choice(sorted(walks)))
+            ask_path(rng, story, step, rng.choice(sorted(walks)))
             return story.lines
 
 
@@ -237,24 +241,20 @@ def walk(step, start: str, first: str, second: str) -> str | None:
     return end[0] if end else None
 
 
-def ask_path(rng: random.Random, story: Lines, position, step, path) -> None:
+def ask_path(rng: random.Random, story: Lines, step, path) -> None:
     """ "Can you get from the P to the Q by going D1 and then D2?"."""
     start, first, second = path
     end = walk(step, start, first, second)
     support = (step[(start, first)][1], step[(step[(start, first)][0], second)][1])
     asked = (first, second)
     if yes_or_no(rng) == "no":
-        x = position[end][0] - position[start][0]
-        y = position[end][1] - position[start][1]
-        wrong = [
+        detours = [
             (one, two)
             for one in DIRECTIONS
             for two in DIRECTIONS
             if walk(step, start, one, two) != end
-            and (DIRECTIONS[one][0] + DIRECTIONS[two][0], DIRECTIONS[one][1] + DIRECTIONS[two][1])
-            != (x, y)
         ]
-        asked = rng.choice(wrong)
+        asked = rng.choice(detours)
     answer = "yes" if walk(step, start, *asked) == end else "no"
     story.ask(
         f"Can you get from the {start} to the {end} by going {asked[0]} and then {asked[1]}?",
@@ -295,13 +295,20 @@ def ask_fear(rng: random.Random, story: Lines, animals, fears, said) -> None:
 
 
 def colour_story(rng: random.Random, names) -> list:
-    """A story of task 16: four animals' kinds and colours, then a fifth animal of a kind
-    already described, and "Is Greg green?" (members of a kind share its colour)."""
+    """A story of task 16: four animals' kinds and colours and a fifth animal's kind, of a kind
+    already described, told in any order; then "Is Greg green?" (the colour of the member of
+    its kind most recently told to be one)."""
     story = Lines()
     five = rng.sample(list(names), 5)
-    kinds = {name: rng.choice(KINDS_16) for name in five[:4]}
+    described, asked = five[:4], five[4]
+    kinds = {name: rng.choice(KINDS_16) for name in described}
+    kinds[asked] = rng.choice(sorted(set(kinds.values())))
     colour_of_kind = {kind: rng.choice(COLOURS) for kind in KINDS_16}
-    queue = [[("kind", name), ("colour", name)] for name in five[:4]]
+    own = rng.random() < OWN_COLOURS
+    colours = {
+        name: rng.choice(COLOURS) if own else colour_of_kind[kinds[name]] for name in described
+    }
+    queue = [[("kind", name), ("colour", name)] for name in described] + [[("kind", asked)]]
     said = {}
     while any(queue):
         name_steps = rng.choice([steps for steps in queue if steps])
@@ -309,17 +316,14 @@ def colour_story(rng: random.Random, names) -> list:
         if what == "kind":
             said[(what, name)] = story.say(f"{name} is a {kinds[name]}.")
         else:
-            said[(what, name)] = story.say(f"{name} is {colour_of_kind[kinds[name]]}.")
-    asked = five[4]
-    kinds[asked] = rng.choice(sorted(set(kinds.values())))
-    line_id = story.say(f"{asked} is a {kinds[asked]}.")
+            said[(what, name)] = story.say(f"{name} is {colours[name]}.")
     # bAbI's support: the member of the kind most recently told to be one, and its colour
     kin = max(
-        (name for name in five[:4] if kinds[name] == kinds[asked]),
+        (name for name in described if kinds[name] == kinds[asked]),
         key=lambda name: said[("kind", name)],
     )
-    colour = colour_of_kind[kinds[asked]]
-    asked_colour = colour if yes_or_no(rng) == "yes" else other(rng, COLOURS, colour)
-    support = (line_id, said[("kind", kin)], said[("colour", kin)])
+    colour = colours[kin]
+    asked_colour = colour if yes_or_no(rng) == "yes" else wrong(rng, story, COLOURS, colour)
+    support = (said[("kind", asked)], said[("kind", kin)], said[("colour", kin)])
     story.ask(f"Is {asked} {asked_colour}?", "yes" if asked_colour == colour else "no", support)
     return story.lines

@@ -19,7 +19,7 @@ question placement measured on the real v1.2 files), asked as yes/no questions:
 import random
 
 from chatbot.world import questions
-from chatbot.world.lines import Lines, other, weighted, yes_or_no
+from chatbot.world.lines import Lines, other, weighted, wrong, yes_or_no
 from chatbot.world.people import PeopleWorld
 from chatbot.world.words import (
     BABI_OBJECTS,
@@ -137,7 +137,7 @@ def ask_legacy(world: PeopleWorld) -> bool:
     elif known.kind == "not":
         place, answer = known.places[0], "no"
     else:
-        place, answer = other(rng, places, *known.places), "no"
+        place, answer = wrong(rng, world.story, places, *known.places), "no"
     world.story.ask(f"Is {person} in the {place}?", answer, known.support)
     return True
 
