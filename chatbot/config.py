@@ -77,7 +77,7 @@ class ModelConfig(_Serializable):
 
 @dataclass(frozen=True)
 class TrainConfig(_Serializable):
-    epochs: int = 24  # upper bound; the learning rate falls over the second half
+    epochs: int = 16  # upper bound; the learning rate falls over the second half
     batch_size: int = 64
     learning_rate: float = 1e-3
     optimizer: str = "adam"  # any Keras optimizer name; the seed tutorial used "rmsprop"
@@ -86,7 +86,7 @@ class TrainConfig(_Serializable):
     validation_split: float = 0.1  # share of stories held out when no --valid file is given
     seed: int = 0  # model initialisation, batch order, validation split, generated stories
     memory: int = 256  # most sentences a question sees: bAbI's longest story has 228
-    generated_questions: int = 3_000  # per task (times its share), for the built-in stories
+    generated_questions: int = 4_000  # per task (times its share), for the built-in stories
     jit_compile: bool | str = "auto"  # XLA for training steps: Keras' "auto", True or False
 
 
