@@ -1,6 +1,6 @@
 """Frozen dataclasses for what a model is (ModelConfig) and how it is trained (TrainConfig)."""
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 
 from chatbot.errors import ChatbotError
 
@@ -43,6 +43,9 @@ class ModelConfig(_Serializable):
     blocks: int = 2  # self-attention blocks across the sentence memories (relational only)
     heads: int = 4  # attention heads per block, each of width hidden_dim // heads
     temperature: float = 1.0  # divides the answer logits: set on validation data after training
+    # Question form ("was the OBJECT in the PLACE before the PLACE") -> its own temperature,
+    # where validation held enough of it; other forms use `temperature`.
+    form_temperatures: dict = field(default_factory=dict)
 
     def __post_init__(self):
         """Refuse sizes no network can have, so a bad config fails here and not inside Keras."""
@@ -55,14 +58,14 @@ class ModelConfig(_Serializable):
                 raise ChatbotError(
                     f"model {name} must be at most {most:,}, not {getattr(self, name)!r}"
                 )
-        if (
-            isinstance(self.temperature, bool)
-            or not isinstance(self.temperature, int | float)
-            or not 0.01 <= self.temperature <= 100
-        ):
+        _check_temperature("temperature", self.temperature)
+        if not isinstance(self.form_temperatures, dict):
             raise ChatbotError(
-                f"model temperature must be a number from 0.01 to 100, not {self.temperature!r}"
+                "model form_temperatures must map question forms to temperatures, "
+                f"not {self.form_temperatures!r}"
             )
+        for form, temperature in self.form_temperatures.items():
+            _check_temperature(f"temperature of the form {form!r}", temperature)
         if self.architecture not in ARCHITECTURES:
             raise ChatbotError(
                 f"model architecture must be one of {', '.join(ARCHITECTURES)}; "
@@ -88,6 +91,11 @@ class TrainConfig(_Serializable):
     memory: int = 256  # most sentences a question sees: bAbI's longest story has 228
     generated_questions: int = 4_000  # per task (times its share), for the built-in stories
     jit_compile: bool | str = "auto"  # XLA for training steps: Keras' "auto", True or False
+
+
+def _check_temperature(name: str, value) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.01 <= value <= 100:
+        raise ChatbotError(f"model {name} must be a number from 0.01 to 100, not {value!r}")
 
 
 def _check_whole(name: str, value, minimum: int) -> None:

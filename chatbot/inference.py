@@ -29,6 +29,7 @@ from chatbot.text import Vocabulary
 # whatever the size of the data. Every caller uses it, so the same questions always meet the
 # same batches and get the same outputs.
 BATCH_SIZE = 4096
+FORM_QUESTIONS = 200  # validation questions a form needs for a temperature of its own
 
 
 @dataclass
@@ -83,7 +84,24 @@ class ModelBundle:
                 story[batch], question[batch]
             )
         attention = attention[inverse][:, attention.shape[1] - width :]  # the slots given
-        return calibrated(probabilities, self.config.temperature)[inverse], attention
+        probabilities = calibrated(probabilities, self.temperatures(question))
+        return probabilities[inverse], attention
+
+    def question_forms(self, question: np.ndarray) -> list[str]:
+        """Each encoded question's form, as the lexicon shapes it: "is NAME in the PLACE"."""
+        return [self.lexicon.shape(self.vocabulary.decode(row[row != 0])) for row in question]
+
+    def temperatures(self, question: np.ndarray) -> np.ndarray | float:
+        """The temperature of each encoded question: its form's own, else the model's."""
+        config = self.config
+        if not config.form_temperatures:
+            return config.temperature
+        return np.array(
+            [
+                config.form_temperatures.get(form, config.temperature)
+                for form in self.question_forms(question)
+            ]
+        )
 
     @property
     def flexible_memory(self) -> bool:
@@ -143,13 +161,15 @@ class ModelBundle:
             return self._compiled
 
 
-def calibrated(probabilities: np.ndarray, temperature: float) -> np.ndarray:
-    """Softmax probabilities with their logits divided by `temperature` (temperature scaling).
+def calibrated(probabilities: np.ndarray, temperature: float | np.ndarray) -> np.ndarray:
+    """Softmax probabilities with their logits divided by `temperature` (temperature scaling):
+    one for all rows, or one per row.
 
     A temperature above 1 softens over-confident answers; the argmax never changes.
     """
-    if temperature == 1.0:
+    if np.all(np.equal(temperature, 1.0)):
         return probabilities
+    temperature = np.asarray(temperature, dtype=np.float64).reshape(-1, 1)
     logits = np.log(np.maximum(probabilities, 1e-30)) / temperature
     logits -= logits.max(axis=-1, keepdims=True)
     scaled = np.exp(logits)
@@ -175,6 +195,24 @@ def fit_temperature(probabilities: np.ndarray, answers: np.ndarray) -> float:
         return float(-np.log(np.maximum(right, 1e-12)).mean())
 
     return round(float(min(grid, key=loss)), 4)
+
+
+def fit_form_temperatures(
+    probabilities: np.ndarray, answers: np.ndarray, forms: list[str], overall: float
+) -> dict[str, float]:
+    """A temperature of its own for each question form with at least `FORM_QUESTIONS` of
+    these answers, where that is softer than `overall`: a form answered worse than the rest
+    (task 3's "Was the O in the P before the Q?") shows less confidence. A form is never made
+    sharper than `overall` on so few questions."""
+    forms = np.array(forms, dtype=object)
+    own = {}
+    for form in sorted(set(forms.tolist())):
+        chosen = forms == form
+        if chosen.sum() >= FORM_QUESTIONS:
+            temperature = fit_temperature(probabilities[chosen], answers[chosen])
+            if temperature > overall:
+                own[form] = temperature
+    return own
 
 
 def warm_up(bundle: ModelBundle) -> None:

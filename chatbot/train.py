@@ -109,12 +109,13 @@ def _calibrated_bundle(fit, prepared: dataset.Prepared, settings: TrainConfig):
     """(the trained model with what it reads by, its confidence calibrated on validation;
     `evaluate`'s report on the validation stories).
 
-    The validation questions are encoded and run once: the temperature is fitted on the raw
-    probabilities, and the report scores them calibrated as `ModelBundle.predict` would give
-    them, so metadata.json says what `chatbot evaluate` says (the one definition of "correct").
+    The validation questions are encoded and run once: the temperatures (the model's, and
+    their own for forms it answers worse) are fitted on the raw probabilities, and the report
+    scores them calibrated as `ModelBundle.predict` would give them, so metadata.json says what
+    `chatbot evaluate` says (the one definition of "correct").
     """
     from chatbot.features import encode_examples
-    from chatbot.inference import calibrated, fit_temperature
+    from chatbot.inference import calibrated, fit_form_temperatures, fit_temperature
 
     bundle = ModelBundle(
         fit.model, prepared.vocabulary, prepared.config, prepared.answers, prepared.lexicon
@@ -129,8 +130,10 @@ def _calibrated_bundle(fit, prepared: dataset.Prepared, settings: TrainConfig):
     # confidence match their accuracy.
     scored = (encoded["answer"] >= 0) & ~encoded["unknown"]
     temperature = fit_temperature(raw[scored], encoded["answer"][scored])
-    bundle.config = replace(bundle.config, temperature=temperature)
-    probabilities = calibrated(raw, temperature)
+    forms = bundle.question_forms(encoded["question"][scored])
+    own = fit_form_temperatures(raw[scored], encoded["answer"][scored], forms, temperature)
+    bundle.config = replace(bundle.config, temperature=temperature, form_temperatures=own)
+    probabilities = calibrated(raw, bundle.temperatures(encoded["question"]))
     report = build_report(examples, encoded, probabilities, attention, bundle.answers, 0)
     return bundle, report
 

@@ -305,6 +305,7 @@ def test_format_metadata(copy):
         "  blocks: 2",
         "  heads: 4",
         "  temperature: 1.0",
+        "  form_temperatures: {}",
         "question forms it knows (1):",
         "  Is Mary in the kitchen?",
     ]
@@ -347,6 +348,12 @@ def test_cli_info_on_a_missing_folder_is_a_one_line_error(capsys, tmp_path):
         ({"hidden_dim": 2, "heads": 4}, "model hidden_dim must be at least heads, so that each"),
         ({"max_words": 0}, "model max_words must be a whole number >= 1, not 0"),
         ({"architecture": "lstm"}, "model architecture must be one of relational, tutorial"),
+        ({"temperature": 0}, "model temperature must be a number from 0.01 to 100, not 0"),
+        ({"form_temperatures": [2.0]}, "model form_temperatures must map question forms to"),
+        (
+            {"form_temperatures": {"is NAME in the PLACE": "hot"}},
+            "model temperature of the form 'is NAME in the PLACE' must be a number from 0.01",
+        ),
     ],
 )
 def test_impossible_sizes_in_config_are_named(copy, change, message):

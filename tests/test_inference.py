@@ -5,7 +5,13 @@ import pytest
 
 import chatbot  # noqa: F401  (first: it keeps TensorFlow's start-up logs quiet)
 from chatbot import inference
-from chatbot.inference import _distinct_rows, calibrated, fit_temperature
+from chatbot.inference import (
+    FORM_QUESTIONS,
+    _distinct_rows,
+    calibrated,
+    fit_form_temperatures,
+    fit_temperature,
+)
 
 MARY, JOHN = "Mary moved to the bathroom.", "John went to the hallway."
 OLD, SANDRA = "Daniel went to the garden.", "Sandra is either in the park or the office."
@@ -144,3 +150,43 @@ def test_predict_gives_the_calibrated_probabilities(tiny_bundle):
     np.testing.assert_allclose(scaled, calibrated(raw, 3.0), atol=1e-6)
     np.testing.assert_array_equal(scaled.argmax(axis=1), raw.argmax(axis=1))
     np.testing.assert_allclose(same_attention, attention, atol=1e-6)
+
+
+def test_calibrated_takes_one_temperature_per_row():
+    probabilities = toy_probabilities(0.9, rows=3)
+    scaled = calibrated(probabilities, np.array([1.0, 2.0, 4.0]))
+    for row, temperature in enumerate((1.0, 2.0, 4.0)):
+        np.testing.assert_allclose(
+            scaled[row], calibrated(probabilities[row : row + 1], temperature)[0], atol=1e-6
+        )
+    assert scaled[0, 0] > scaled[1, 0] > scaled[2, 0]
+
+
+def test_a_form_answered_worse_gets_a_softer_temperature_of_its_own():
+    # Both forms 99% sure; "hard" is right 60 times in 100, "easy" always; "rare" too few.
+    n = FORM_QUESTIONS
+    probabilities = toy_probabilities(0.99, rows=2 * n + 10)
+    answers = np.array([0] * n + [0] * (n * 6 // 10) + [1] * (n * 4 // 10) + [1] * 10)
+    forms = ["easy"] * n + ["hard"] * n + ["rare"] * 10
+    overall = fit_temperature(probabilities, answers)
+    own = fit_form_temperatures(probabilities, answers, forms, overall)
+    assert set(own) == {"hard"}  # "easy" is never made sharper; "rare" has too few questions
+    assert own["hard"] > overall
+    assert calibrated(probabilities[n : n + 1], own["hard"])[0, 0] == pytest.approx(0.6, abs=0.02)
+
+
+def test_predict_uses_a_form_temperature_for_its_form_only(tiny_bundle):
+    from dataclasses import replace
+
+    bundle = tiny_bundle()
+    rng = np.random.default_rng(2)
+    story = rng.integers(0, 9, (6, 4, 10)).astype(np.int32)
+    question = rng.integers(0, 9, (6, 10)).astype(np.int32)
+    question[:3] = question[0]  # three questions of one form, three of others
+    form = bundle.question_forms(question[:1])[0]
+    assert form not in bundle.question_forms(question[3:])
+    softened = replace(bundle, config=replace(bundle.config, form_temperatures={form: 5.0}))
+    raw, _ = bundle.predict(story, question)
+    scaled, _ = softened.predict(story, question)
+    np.testing.assert_allclose(scaled[:3], calibrated(raw[:3], 5.0), atol=1e-6)
+    np.testing.assert_allclose(scaled[3:], raw[3:], atol=1e-6)
