@@ -174,7 +174,8 @@ async function loadInfo() {
     const folderName = body.folder.split(/[\\/]/).filter(Boolean).pop();
     byId("model-info").textContent =
       `Model: ${folderName} · remembers the newest ${body.memory} sentences · ` +
-      `knows ${body.vocabulary_size} words · answers ${body.answers.join(", ")}`;
+      `knows ${body.forms.length} question forms, and any name, place or object · ` +
+      `answers ${body.answers.join(", ")}`;
     byId("model-info").title = body.folder;
     const select = byId("task");
     for (const task of body.example_tasks) {
