@@ -12,6 +12,7 @@ from chatbot.world.people import Known, PeopleWorld
 from chatbot.world.words import MOOD_PLACE, MOODS
 
 COUNTS = ("no objects", "one object", "two objects", "three objects")
+JUST_BEFORE = 0.8  # of the "yes" questions of task 3 about the place just before (bAbI's answer)
 MAYBE_SHARE = 0.58  # of the questions about someone "either" in one of two places
 NOT_SWAPPED = {"yes": "no", "no": "yes", "maybe": "maybe"}  # "Is X not in the P?"
 
@@ -71,16 +72,21 @@ def object_before(world: PeopleWorld, thing: str, want: str, places: int = 2) ->
         return False
     now, earlier = carried.trail[-1], carried.trail[:-1]
     before = {place for place, _ in earlier}
-    if want == "yes":
-        choices = [place for place in sorted(before) if place != now[0]]
-        place = choices and world.rng.choice(choices)
+    # bAbI's support: the pick-up or drop, the last arrival and the arrival just before it
+    support = (carried.event, now[1], earlier[-1][1])
+    if want == "yes":  # mostly, as bAbI asks it, the place just before; else an older one
+        arrivals = {place: line_id for place, line_id in earlier if place != now[0]}
+        if world.rng.random() >= JUST_BEFORE:
+            place = world.rng.choice(sorted(arrivals))
+            support = (carried.event, now[1], arrivals[place])
+        else:
+            place = earlier[-1][0]
     else:
         unvisited = set(world.words.places) - before - {now[0]}
         place = unvisited and wrong(world.rng, world.story, sorted(unvisited))
     if not place:
         return False
     answer = "yes" if place in before else "no"
-    support = (carried.event, now[1], earlier[-1][1])
     world.story.ask(f"Was the {thing} in the {place} before the {now[0]}?", answer, support)
     return True
 
