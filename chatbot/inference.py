@@ -198,13 +198,18 @@ def fit_temperature(probabilities: np.ndarray, answers: np.ndarray) -> float:
 
 
 def fit_form_temperatures(
-    probabilities: np.ndarray, answers: np.ndarray, forms: list[str], overall: float
-) -> dict[str, float]:
-    """A temperature of its own for each question form with at least `FORM_QUESTIONS` of
-    these answers, where that is softer than `overall`: a form answered worse than the rest
-    (task 3's "Was the O in the P before the Q?") shows less confidence. A form is never made
-    sharper than `overall` on so few questions."""
+    probabilities: np.ndarray, answers: np.ndarray, forms: list[str]
+) -> tuple[float, dict[str, float]]:
+    """(the model's temperature, {form: its own temperature}) for these answers.
+
+    A question form with at least `FORM_QUESTIONS` answers gets a temperature of its own where
+    that is softer than the rest's: a form answered worse (task 3's "Was the O in the P before
+    the Q?") shows less confidence, and its mistakes no longer soften every other form. No form
+    is made sharper than the rest on so few questions. The model's temperature is then fitted
+    on the forms without one of their own.
+    """
     forms = np.array(forms, dtype=object)
+    overall = fit_temperature(probabilities, answers)
     own = {}
     for form in sorted(set(forms.tolist())):
         chosen = forms == form
@@ -212,7 +217,10 @@ def fit_form_temperatures(
             temperature = fit_temperature(probabilities[chosen], answers[chosen])
             if temperature > overall:
                 own[form] = temperature
-    return own
+    rest = ~np.isin(forms, list(own))
+    if own and rest.any():
+        overall = fit_temperature(probabilities[rest], answers[rest])
+    return overall, own
 
 
 def warm_up(bundle: ModelBundle) -> None:

@@ -115,7 +115,7 @@ def _calibrated_bundle(fit, prepared: dataset.Prepared, settings: TrainConfig):
     `chatbot evaluate` says (the one definition of "correct").
     """
     from chatbot.features import encode_examples
-    from chatbot.inference import calibrated, fit_form_temperatures, fit_temperature
+    from chatbot.inference import calibrated, fit_form_temperatures
 
     bundle = ModelBundle(
         fit.model, prepared.vocabulary, prepared.config, prepared.answers, prepared.lexicon
@@ -129,9 +129,9 @@ def _calibrated_bundle(fit, prepared: dataset.Prepared, settings: TrainConfig):
     # Honest confidence: the temperature that makes the answered validation questions'
     # confidence match their accuracy.
     scored = (encoded["answer"] >= 0) & ~encoded["unknown"]
-    temperature = fit_temperature(raw[scored], encoded["answer"][scored])
-    forms = bundle.question_forms(encoded["question"][scored])
-    own = fit_form_temperatures(raw[scored], encoded["answer"][scored], forms, temperature)
+    temperature, own = fit_form_temperatures(
+        raw[scored], encoded["answer"][scored], bundle.question_forms(encoded["question"][scored])
+    )
     bundle.config = replace(bundle.config, temperature=temperature, form_temperatures=own)
     probabilities = calibrated(raw, bundle.temperatures(encoded["question"]))
     report = build_report(examples, encoded, probabilities, attention, bundle.answers, 0)

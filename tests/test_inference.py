@@ -163,16 +163,24 @@ def test_calibrated_takes_one_temperature_per_row():
 
 
 def test_a_form_answered_worse_gets_a_softer_temperature_of_its_own():
-    # Both forms 99% sure; "hard" is right 60 times in 100, "easy" always; "rare" too few.
+    # All 99% sure; "hard" is right 60 times in 100, "easy" 95, "rare" has too few questions.
     n = FORM_QUESTIONS
     probabilities = toy_probabilities(0.99, rows=2 * n + 10)
-    answers = np.array([0] * n + [0] * (n * 6 // 10) + [1] * (n * 4 // 10) + [1] * 10)
+    easy = [0] * (n * 95 // 100) + [1] * (n * 5 // 100)
+    answers = np.array(easy + [0] * (n * 6 // 10) + [1] * (n * 4 // 10) + [1] * 10)
     forms = ["easy"] * n + ["hard"] * n + ["rare"] * 10
-    overall = fit_temperature(probabilities, answers)
-    own = fit_form_temperatures(probabilities, answers, forms, overall)
+    overall, own = fit_form_temperatures(probabilities, answers, forms)
     assert set(own) == {"hard"}  # "easy" is never made sharper; "rare" has too few questions
-    assert own["hard"] > overall
     assert calibrated(probabilities[n : n + 1], own["hard"])[0, 0] == pytest.approx(0.6, abs=0.02)
+    # The model's temperature is fitted without "hard": "easy" shows its own 95%, not less.
+    assert overall < own["hard"] and overall < fit_temperature(probabilities, answers)
+    rest = np.r_[0:n, 2 * n : 2 * n + 10]
+    assert overall == fit_temperature(probabilities[rest], answers[rest])
+    # With no form of its own, the model's temperature is the one fitted on everything.
+    assert fit_form_temperatures(probabilities[:n], answers[:n], forms[:n]) == (
+        fit_temperature(probabilities[:n], answers[:n]),
+        {},
+    )
 
 
 def test_predict_uses_a_form_temperature_for_its_form_only(tiny_bundle):

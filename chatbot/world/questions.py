@@ -75,17 +75,16 @@ def object_before(world: PeopleWorld, thing: str, want: str, places: int = 2) ->
     # bAbI's support: the pick-up or drop, the last arrival and the arrival just before it
     support = (carried.event, now[1], earlier[-1][1])
     if want == "yes":  # mostly, as bAbI asks it, the place just before; else an older one
-        arrivals = {place: line_id for place, line_id in earlier if place != now[0]}
-        if world.rng.random() >= JUST_BEFORE:
-            place = world.rng.choice(sorted(arrivals))
-            support = (carried.event, now[1], arrivals[place])
-        else:
-            place = earlier[-1][0]
+        place = earlier[-1][0]
+        older = {p: line_id for p, line_id in earlier if p not in (now[0], place)}
+        if older and world.rng.random() >= JUST_BEFORE:
+            place = world.rng.choice(sorted(older))
+            support = (carried.event, now[1], older[place])  # its latest arrival there
     else:
         unvisited = set(world.words.places) - before - {now[0]}
-        place = unvisited and wrong(world.rng, world.story, sorted(unvisited))
-    if not place:
-        return False
+        if not unvisited:
+            return False
+        place = wrong(world.rng, world.story, sorted(unvisited))
     answer = "yes" if place in before else "no"
     world.story.ask(f"Was the {thing} in the {place} before the {now[0]}?", answer, support)
     return True

@@ -1,8 +1,9 @@
 """Story writers of the tasks about kinds, directions, positions and sizes: 4, 15-19.
 
-- qa4: two sentences set three places in a row ("The office is north of the kitchen."); "Is the
-  office north of the kitchen?" (yes when the links say so directly, reversed or by a chain in
-  one direction; asked as a no only where the place is not that way at all).
+- qa4: two sentences set three places in a row ("The office is north of the kitchen."; one
+  story in five has one sentence and two places); "Is the office north of the kitchen?" (yes
+  when the links say so directly, reversed or by a chain in one direction; asked as a no only
+  where the place is not that way at all).
 - qa15: "Mice are afraid of wolves." "Gertrude is a mouse." "Is Gertrude afraid of wolves?".
 - qa16: "Lily is a frog." "Lily is green." "Greg is a frog." "Is Greg green?" (the colour of the
   member of the kind most recently told to be one; as in bAbI, the asked animal's kind may be
@@ -41,7 +42,7 @@ SHORT_BLOCK_WEIGHTS = (1, 4, 14, 14)  # of blocks of 1, 2, 3 and 4 questions
 QUESTIONS_15 = 4
 LINKS_19 = 5
 ONE_LINK = 0.2  # qa4: how often a story has one link, not bAbI's two
-OWN_COLOURS = 0.1  # qa16: how often each animal's colour is its own, not its kind's
+OWN_COLOURS = 0.1  # qa16: how often a story gives each animal a colour of its own, not its kind's
 NAME_OF_STEP = {step: name for name, step in DIRECTIONS.items()}
 
 
@@ -196,7 +197,9 @@ def ask_direction(rng: random.Random, story: Lines, position, links, said) -> No
         direction = NAME_OF_STEP[tuple(-d for d in DIRECTIONS[direction])]
     if yes_or_no(rng) == "no":
         for _ in range(20):
-            change = rng.choice(("place", "direction", "swap")[len(position) < 3 :])
+            # (with two places only, no other place can stand in)
+            changes = ("place", "direction", "swap") if len(position) > 2 else ("direction", "swap")
+            change = rng.choice(changes)
             if change == "place":
                 new = (other(rng, list(position), place, anchor), direction, anchor)
             elif change == "direction":
