@@ -12,6 +12,7 @@ import traceback
 import click
 
 from chatbot import __version__
+from chatbot.config import TrainConfig
 from chatbot.errors import CannotAnswer, ChatbotError, UsageError
 from chatbot.untrusted import invalid_bytes, printable, shorten_word
 
@@ -228,13 +229,14 @@ def convert(files, out_dir, seed):
     "--validation-split",
     type=float,
     metavar="F",
-    help="Share of the stories held out for validation [default: 0.1].",
+    help=f"Share of the stories held out for validation [default: {TrainConfig.validation_split}].",
 )
 @click.option(
     "--questions",
     type=int,
     metavar="N",
-    help="Generated questions per task (times its share) [default: 3000].",
+    help="Generated questions per task (times its share) "
+    f"[default: {TrainConfig.generated_questions}].",
 )
 @click.option("--resume", is_flag=True, help="Continue an interrupted run from DIR.partial.")
 @click.option("--overwrite", is_flag=True, help="Replace DIR if it exists.")
@@ -253,7 +255,6 @@ def train(
     import dataclasses
     import warnings
 
-    from chatbot.config import TrainConfig
     from chatbot.train import train as train_model
 
     given = {

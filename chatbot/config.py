@@ -65,6 +65,8 @@ class ModelConfig(_Serializable):
                 f"not {self.form_temperatures!r}"
             )
         for form, temperature in self.form_temperatures.items():
+            if not isinstance(form, str):
+                raise ChatbotError(f"model form_temperatures keys are question forms, not {form!r}")
             _check_temperature(f"temperature of the form {form!r}", temperature)
         if self.architecture not in ARCHITECTURES:
             raise ChatbotError(

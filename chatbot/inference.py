@@ -169,7 +169,10 @@ def calibrated(probabilities: np.ndarray, temperature: float | np.ndarray) -> np
     """
     if np.all(np.equal(temperature, 1.0)):
         return probabilities
-    temperature = np.asarray(temperature, dtype=np.float64).reshape(-1, 1)
+    temperature = np.asarray(temperature, dtype=np.float64)
+    if temperature.ndim and temperature.shape != (len(probabilities),):
+        raise ValueError(f"{temperature.shape} temperatures for {len(probabilities)} rows")
+    temperature = temperature.reshape(-1, 1)
     logits = np.log(np.maximum(probabilities, 1e-30)) / temperature
     logits -= logits.max(axis=-1, keepdims=True)
     scaled = np.exp(logits)

@@ -350,6 +350,7 @@ def test_cli_info_on_a_missing_folder_is_a_one_line_error(capsys, tmp_path):
         ({"architecture": "lstm"}, "model architecture must be one of relational, tutorial"),
         ({"temperature": 0}, "model temperature must be a number from 0.01 to 100, not 0"),
         ({"form_temperatures": [2.0]}, "model form_temperatures must map question forms to"),
+        ({"form_temperatures": {"": True}}, "model temperature of the form '' must be a number"),
         (
             {"form_temperatures": {"is NAME in the PLACE": "hot"}},
             "model temperature of the form 'is NAME in the PLACE' must be a number from 0.01",
@@ -365,14 +366,25 @@ def test_impossible_sizes_in_config_are_named(copy, change, message):
 
 
 def test_a_config_written_before_blocks_and_heads_reads_as_the_network_was_built(copy):
-    """Older folders lack blocks, heads and temperature: 2, 4 and 1.0 were built."""
+    """Older folders lack blocks, heads and temperatures: 2, 4 and 1.0 (for every form) were
+    built."""
     from chatbot.artifacts import read_config
 
     config = json.loads((copy / "config.json").read_text())
-    for name in ("blocks", "heads", "temperature"):
+    for name in ("blocks", "heads", "temperature", "form_temperatures"):
         del config["model"][name]
     (copy / "config.json").write_text(json.dumps(config))
     read, _, _ = read_config(copy)
-    assert (read.blocks, read.heads, read.temperature) == (2, 4, 1.0)
+    assert (read.blocks, read.heads, read.temperature, read.form_temperatures) == (2, 4, 1.0, {})
     reasoner = [layer for layer in load_model_dir(copy).model.layers if layer.name == "reasoner"][0]
     assert (reasoner.blocks, reasoner.heads) == (read.blocks, read.heads)
+
+
+def test_form_temperatures_go_through_the_folder(bundle, tmp_path):
+    from dataclasses import replace
+
+    forms = {"is NAME in the PLACE": 2.5, "was NAME in the PLACE before the PLACE": 4.0}
+    warm = replace(bundle, config=replace(bundle.config, form_temperatures=forms))
+    save_model_dir(warm, tmp_path / "warm")
+    loaded = load_model_dir(tmp_path / "warm")
+    assert loaded.config == warm.config and loaded.config.form_temperatures == forms

@@ -80,7 +80,7 @@ def test_tell_ask_see_bars_undo_and_screenshot(page, tmp_path):
 
     info = page.find_element(By.ID, "model-info")
     wait_for(page, lambda: "remembers the newest" in info.text, "model info shown")
-    assert "question forms, and any name, place or object" in info.text
+    assert "question form" in info.text and "reads new names, places and objects" in info.text
     chosen = page.execute_script("const s = byId('task'); return s.options[s.selectedIndex].text")
     assert "does not know" not in chosen  # it starts on a task whose words the model knows
 

@@ -79,6 +79,88 @@ def test_is_x_not_in_the_p_swaps_yes_and_no_and_keeps_maybe(generated):
     assert answers["yes"] > 10 and answers["no"] > 10
 
 
+# ---- "no" questions and stories as `chatbot convert` and bAbI make them ---------------------
+
+
+def test_a_wrong_value_is_mostly_one_the_story_names():
+    import random
+
+    from chatbot.world.lines import Lines, wrong
+
+    story = Lines()
+    story.say("Mary went to the garden.")
+    story.say("John picked up the box of chocolates.")
+    assert story.names("garden") and story.names("box of chocolates") and story.names("Mary")
+    assert not story.names("attic") and not story.names("box of crayons")
+    rng = random.Random(0)
+    drawn = Counter(wrong(rng, story, ["garden", "attic", "cellar", "office"], "office")
+                    for _ in range(1000))  # fmt: skip
+    assert set(drawn) == {"garden", "attic", "cellar"}  # never the excluded one
+    assert 850 <= drawn["garden"] <= 950  # 85% named, and a third of the rest
+    assert wrong(rng, story, ["attic"]) == "attic"  # nothing named: any
+
+
+def test_no_questions_ask_about_what_the_story_names_and_every_wrong_count(generated):
+    named = total = 0
+    for story in stories_of(generated, 2):
+        told = set()
+        for line in story.lines:
+            if isinstance(line, Sentence):
+                told.update(tokenize(line.text))
+            elif line.answer == "no":
+                total += 1
+                named += tokenize(line.text)[-1] in told  # "Is the milk in the PLACE?"
+    assert named / total > 0.8
+    counts = Counter(
+        (line.text.split(" carrying ")[1], line.answer)
+        for story in stories_of(generated, 7)
+        for line in story.questions
+        if " objects?" in line.text or " object?" in line.text
+    )
+    assert counts[("three objects?", "no")] > 50  # as `chatbot convert` asks them
+
+
+def test_task_3_asks_yes_mostly_about_the_place_just_before(generated):
+    from chatbot.reader import Reader
+
+    just_before = yes = 0
+    for story in stories_of(generated, 3):
+        reader = Reader()
+        for line in story.lines:
+            if isinstance(line, Sentence):
+                reader.read(line.text)
+            elif line.answer == "yes":
+                thing, rest = line.text.removeprefix("Was the ").split(" in the ")
+                place, last = rest.rstrip("?").split(" before the ")
+                history = reader.things[thing].history  # the places it has been, in order
+                arrival = len(history) - 1 - history[::-1].index(last)
+                yes += 1
+                just_before += history[arrival - 1] == place
+    assert yes > 100 and 0.7 < just_before / yes < 0.9  # bAbI's answer is the place just before
+
+
+def test_task_4_has_one_link_stories_and_task_16_asks_anywhere_with_mixed_colours(generated):
+    lengths = Counter(len(story.sentences) for story in stories_of(generated, 4))
+    assert set(lengths) == {1, 2} and 0.1 < lengths[1] / sum(lengths.values()) < 0.3
+    asked_last = two_colours = stories = 0
+    for story in stories_of(generated, 16):
+        stories += 1
+        asked = story.questions[0].text.split()[1]
+        asked_last += story.sentences[-1].text.startswith(asked + " ")
+        colours = {}
+        kinds = {}
+        for sentence in story.sentences:
+            name, _, what = sentence.text.rstrip(".").split(" ", 2)
+            if what.startswith("a "):
+                kinds[name] = what[2:]
+            else:
+                colours[name] = what
+        kin = [name for name in colours if kinds[name] == kinds[asked]]
+        two_colours += len({colours[name] for name in kin}) > 1
+    assert 0.03 < asked_last / stories < 0.6  # told anywhere, last now and then (bAbI: 31%)
+    assert two_colours > 0
+
+
 # ---- like the real files --------------------------------------------------------------------
 
 

@@ -174,7 +174,8 @@ async function loadInfo() {
     const folderName = body.folder.split(/[\\/]/).filter(Boolean).pop();
     byId("model-info").textContent =
       `Model: ${folderName} · remembers the newest ${body.memory} sentences · ` +
-      `knows ${body.forms.length} question forms, and any name, place or object · ` +
+      `knows ${body.forms.length} question form${body.forms.length === 1 ? "" : "s"} ` +
+      `and reads new names, places and objects · ` +
       `answers ${body.answers.join(", ")}`;
     byId("model-info").title = body.folder;
     const select = byId("task");
