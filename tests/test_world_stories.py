@@ -46,15 +46,19 @@ def real_files(shared_babi, task):
 # ---- answers ------------------------------------------------------------------------------------
 
 
-def yesno_answers(story):
-    """(question, the reader's answer) for each question of a story, reading only its text."""
-    told, answers = [], []
+def asked_after(story):
+    """(question, the sentences told before it) for each question of a story, in order."""
+    told = []
     for line in story.lines:
         if isinstance(line, Question):
-            answers.append((line, yesno.answer(told, line.text)))
+            yield line, list(told)
         else:
             told.append(line.text)
-    return answers
+
+
+def yesno_answers(story):
+    """(question, the reader's answer) for each question of a story, reading only its text."""
+    return [(question, yesno.answer(told, question.text)) for question, told in asked_after(story)]
 
 
 @pytest.mark.parametrize("task", EVERYTHING)
@@ -103,13 +107,11 @@ def test_a_wrong_value_is_mostly_one_the_story_names():
 def test_no_questions_ask_about_what_the_story_names_and_every_wrong_count(generated):
     named = total = 0
     for story in stories_of(generated, 2):
-        told = set()
-        for line in story.lines:
-            if isinstance(line, Sentence):
-                told.update(tokenize(line.text))
-            elif line.answer == "no":
+        for question, told in asked_after(story):
+            if question.answer == "no":
                 total += 1
-                named += tokenize(line.text)[-1] in told  # "Is the milk in the PLACE?"
+                words = {word for sentence in told for word in tokenize(sentence)}
+                named += tokenize(question.text)[-1] in words  # "Is the milk in the PLACE?"
     assert named / total > 0.8
     counts = Counter(
         (line.text.split(" carrying ")[1], line.answer)
@@ -125,17 +127,18 @@ def test_task_3_asks_yes_mostly_about_the_place_just_before(generated):
 
     just_before = yes = 0
     for story in stories_of(generated, 3):
-        reader = Reader()
-        for line in story.lines:
-            if isinstance(line, Sentence):
-                reader.read(line.text)
-            elif line.answer == "yes":
-                thing, rest = line.text.removeprefix("Was the ").split(" in the ")
-                place, last = rest.rstrip("?").split(" before the ")
-                history = reader.things[thing].history  # the places it has been, in order
-                arrival = len(history) - 1 - history[::-1].index(last)
-                yes += 1
-                just_before += history[arrival - 1] == place
+        for question, told in asked_after(story):
+            if question.answer != "yes":
+                continue
+            reader = Reader()
+            for sentence in told:
+                reader.read(sentence)
+            thing, rest = question.text.removeprefix("Was the ").split(" in the ")
+            place, last = rest.rstrip("?").split(" before the ")
+            history = reader.things[thing].history  # the places it has been, in order
+            arrival = len(history) - 1 - history[::-1].index(last)
+            yes += 1
+            just_before += history[arrival - 1] == place
     assert yes > 100 and 0.7 < just_before / yes < 0.9  # bAbI's answer is the place just before
 
 
