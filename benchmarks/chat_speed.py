@@ -96,7 +96,7 @@ def seconds_to_first_answer(model: str | None) -> float:
 def tutorial_bot(bot, examples, memory: int = TUTORIAL_MEMORY):
     """The seed tutorial's network as `inference.tutorial_bundle` builds it, as a bot
     (untrained: speed does not depend on the weights)."""
-    from chatbot.bot import Chatbot
+    from chatbot.answering.bot import Chatbot
 
     bundle = tutorial_bundle(bot.bundle, memory, examples)
     return Chatbot(bundle.vocabulary, bundle.config, bot.answers, bundle, bundle.lexicon)
@@ -145,8 +145,8 @@ def main() -> None:
     model = arguments.model
 
     rows = [] if arguments.no_startup else startup_rows(model, arguments.runs)
-    from chatbot.babi import Example, examples_of, read_paths
-    from chatbot.bot import Chatbot
+    from chatbot.answering.bot import Chatbot
+    from chatbot.stories.babi import Example, examples_of, read_paths
 
     bot = Chatbot.load(model)
     examples = examples_of(read_paths(default_data()))

@@ -104,7 +104,7 @@ def main() -> None:
     parser.add_argument("--model", help="model folder (default: the shipped default model)")
     arguments = parser.parse_args()
 
-    from chatbot.bot import Chatbot
+    from chatbot.answering.bot import Chatbot
 
     bot = Chatbot.load(arguments.model)
     outcomes, confident_mistakes = Counter(), 0
@@ -129,7 +129,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    from chatbot.native_log import filter_native_log
+    from chatbot.frontends.native_log import filter_native_log
 
     with filter_native_log():
         main()

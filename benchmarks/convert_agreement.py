@@ -15,8 +15,8 @@ import argparse
 import time
 from pathlib import Path
 
-from chatbot.babi import expand_paths, task_of
-from chatbot.convert import agreement
+from chatbot.stories.babi import expand_paths, task_of
+from chatbot.stories.convert import agreement
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "babi"
 

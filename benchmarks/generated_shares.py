@@ -20,8 +20,8 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from chatbot import world
-from chatbot.babi import read_stories
+from chatbot.stories import world
+from chatbot.stories.babi import read_stories
 
 BABI = Path(__file__).resolve().parent.parent.parent / "shared" / "babi" / "en"
 

@@ -53,7 +53,7 @@ def main() -> None:
     parser.add_argument("--mistakes", type=int, default=3, help="mistakes kept per row")
     arguments = parser.parse_args()
 
-    from chatbot.artifacts import load_model_dir
+    from chatbot.network.folder import load_model_dir
 
     bundle = load_model_dir(arguments.model)
     sets.check_invented([*bundle.vocabulary.words, *bundle.lexicon.roles])
@@ -94,7 +94,7 @@ def build_rows(out: Path, quick: bool, en_10k: bool) -> list:
 
 def score(bundle, row, mistakes: int) -> dict:
     """One row through `chatbot evaluate`'s code: its figures and its worst mistakes."""
-    from chatbot.evaluate import evaluate
+    from chatbot.evaluation.evaluate import evaluate
 
     started = time.perf_counter()
     report = evaluate(bundle, row.examples, mistakes=mistakes)

@@ -20,10 +20,10 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from chatbot import world
-from chatbot.babi import Sentence, Story, examples_of, read_stories, task_of, write_stories
-from chatbot.convert import convert_files
-from chatbot.world.words import FEMALE, MALE, MOOD_PLACE, PLACES
+from chatbot.stories import world
+from chatbot.stories.babi import Sentence, Story, examples_of, read_stories, task_of, write_stories
+from chatbot.stories.convert import convert_files
+from chatbot.stories.world.words import FEMALE, MALE, MOOD_PLACE, PLACES
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "babi"
 YES_NO_TASKS = (6, 9, 10, 17, 18)  # bAbI's own yes/no tasks
@@ -179,7 +179,7 @@ def rename(story: Story, rng: random.Random, keep: frozenset = frozenset()) -> S
     """The story with each name and place (but those in `keep`) replaced by an invented one,
     the same one wherever it stands; names stay capitalised, places lower case.
 
-    >>> from chatbot.babi import Question
+    >>> from chatbot.stories.babi import Question
     >>> story = Story([Sentence(1, "Mary went to the kitchen."),
     ...                Question(2, "Is Mary in the office?", "no", (1,))])
     >>> [line.text for line in rename(story, random.Random(0)).lines]
@@ -216,7 +216,7 @@ def rename(story: Story, rng: random.Random, keep: frozenset = frozenset()) -> S
 
 def check_invented(known_words) -> None:
     """Raise if an invented word is one the model knows, or one edit from one (a "typo")."""
-    from chatbot.entities import _one_edit
+    from chatbot.reading.lexicon import _one_edit
 
     known = {word.lower() for word in known_words} | KNOWN_NAMES | KNOWN_PLACES
     for word in (name.lower() for name in (*INVENTED_NAMES, *INVENTED_PLACES)):

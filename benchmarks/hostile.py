@@ -178,7 +178,7 @@ def bench_chat(folder: Path, lines: int, runs: int, rng: random.Random) -> dict:
 
 def babi_file(rng: random.Random, index: int, folder: Path) -> Path:
     """The index-th crafted bAbI file: a valid generated one, then mutated one way or another."""
-    from chatbot import babi, world
+    from chatbot.stories import babi, world
 
     path = folder / f"qa6_crafted{index}_test.txt"
     stories = world.generate_stories(rng.choice(sorted(world.TASKS)), rng.randint(1, 30),
@@ -251,7 +251,7 @@ def in_process(arguments: list[str]) -> tuple[int, str]:
 
 def worker(kind: str, folder: Path, count: int, seed: int) -> None:
     """Feed the crafted inputs of `kind` to the CLI in-process; print counts as JSON."""
-    from chatbot.bot import Chatbot
+    from chatbot.answering.bot import Chatbot
 
     loaded: dict = {}
     real_load = Chatbot.load.__func__

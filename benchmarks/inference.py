@@ -28,7 +28,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from chatbot.inference import BATCH_SIZE  # chatbot keeps TensorFlow quiet; TF loads lazily
+from chatbot.network.inference import BATCH_SIZE  # chatbot keeps TensorFlow quiet; TF loads lazily
 
 CORES = 2  # the target machine's cores; TensorFlow is told to use this many threads
 STAGES = ("encode", "predict", "total")
@@ -68,9 +68,9 @@ def main() -> None:
     tf.config.threading.set_intra_op_parallelism_threads(CORES)
     tf.config.threading.set_inter_op_parallelism_threads(CORES)
 
-    from chatbot import inference
-    from chatbot.artifacts import load_model_dir
-    from chatbot.babi import examples_of, read_paths
+    from chatbot.network import inference
+    from chatbot.network.folder import load_model_dir
+    from chatbot.stories.babi import examples_of, read_paths
 
     inference.BATCH_SIZE = arguments.batch_size  # the one rule, changed here to measure others
     ours = load_model_dir(arguments.model)
@@ -112,9 +112,9 @@ def tutorial_bundle(ours, memory: int, examples):
     """The seed tutorial's network (untrained) as the tutorial reads: a vocabulary of the data's
     own words (no entity slots), an empty lexicon (no shapes, so nothing refused for its shape)
     and a memory of `memory` sentences; our answer set and word sizes."""
-    from chatbot.entities import Lexicon
-    from chatbot.inference import ModelBundle
-    from chatbot.model import build_model
+    from chatbot.network.inference import ModelBundle
+    from chatbot.network.model import build_model
+    from chatbot.reading.lexicon import Lexicon
     from chatbot.text import Vocabulary
 
     texts = {text for example in examples for text in (*example.story, example.question)}
@@ -140,8 +140,8 @@ def measure(bundle, examples, repeats: int) -> dict:
     """Best-of-`repeats` throughput of each stage of an evaluation, in questions per second."""
     import numpy as np
 
-    from chatbot.evaluate import build_report
-    from chatbot.features import encode_examples
+    from chatbot.evaluation.evaluate import build_report
+    from chatbot.reading.features import encode_examples
 
     def encode():
         config = bundle.config

@@ -14,7 +14,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from chatbot.babi import read_stories
+from chatbot.stories.babi import read_stories
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared/babi/en-10k/qa6_yes-no-questions_train.txt"
 TARGET_SECONDS = 0.5

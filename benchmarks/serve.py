@@ -28,8 +28,8 @@ import sys
 import time
 from datetime import UTC, datetime
 
-from chatbot import babi
-from chatbot.world import TASKS, generate_stories
+from chatbot.stories import babi
+from chatbot.stories.world import TASKS, generate_stories
 
 TIMEOUT_SECONDS = 60  # for any one request: the run stops rather than hang
 

@@ -68,7 +68,7 @@ def _clock_callback(started: float, target: float | None = None, budget: float |
 
 def _train(files, out, target=None, budget=None, **options):
     from chatbot.config import TrainConfig
-    from chatbot.train import train
+    from chatbot.training.train import train
 
     settings = TrainConfig(**options.pop("settings", {}))
     started = time.monotonic()
@@ -122,9 +122,9 @@ def default(babi: Path, work: Path) -> dict:
 
     Scored by `chatbot evaluate`'s own code, so the figures mean what its report says.
     """
-    from chatbot import babi as babi_format
-    from chatbot.bot import Chatbot
-    from chatbot.evaluate import evaluate
+    from chatbot.answering.bot import Chatbot
+    from chatbot.evaluation.evaluate import evaluate
+    from chatbot.stories import babi as babi_format
 
     bot = Chatbot.load()
     results = {}

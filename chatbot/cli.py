@@ -69,7 +69,7 @@ def main(argv=None):
     if argv is not None:
         _run_reporting_bugs(argv)
         return
-    from chatbot.native_log import filter_native_log
+    from chatbot.frontends.native_log import filter_native_log
 
     with filter_native_log():
         _run_reporting_bugs(argv)
@@ -132,7 +132,7 @@ def inspect(files, as_json):
     """
     import json
 
-    from chatbot import babi
+    from chatbot.stories import babi
 
     summaries = {path: babi.summarize(babi.read_stories(path)) for path in files}
     if as_json:
@@ -171,7 +171,7 @@ def generate(out_dir, questions, seed, tasks, overwrite):
     files. Prints each path written. A DIR that already holds a generated set is replaced whole
     with --overwrite, never two sets mixed (other plain files in it are carried over).
     """
-    from chatbot import world
+    from chatbot.stories import world
 
     tasks = parse_tasks(tasks)
     for path in world.generate_files(out_dir, questions, seed, tasks, overwrite=overwrite):
@@ -184,7 +184,7 @@ def parse_tasks(text: str) -> tuple:
     Raises:
         UsageError: an empty item or a task without a generator.
     """
-    from chatbot.world.files import CHOICES, task_named
+    from chatbot.stories.world.tasks import CHOICES, task_named
 
     tasks: list = []
     for item in text.split(","):
@@ -212,7 +212,7 @@ def convert(files, out_dir, seed):
     9, 10, 17 and 18 keep theirs. Story lines stay as they are, ids are renumbered. A folder
     means its .txt files. The same seed gives the same files. Prints each path written.
     """
-    from chatbot.convert import convert_files
+    from chatbot.stories.convert import convert_files
 
     for path in convert_files(files, out_dir, seed):
         echo(str(path))
@@ -255,7 +255,7 @@ def train(
     import dataclasses
     import warnings
 
-    from chatbot.train import train as train_model
+    from chatbot.training.train import train as train_model
 
     given = {
         "epochs": epochs,
@@ -290,7 +290,7 @@ def info(model_dir, as_json):
     """
     import json
 
-    from chatbot.artifacts import describe_model, format_metadata
+    from chatbot.network.folder import describe_model, format_metadata
 
     if as_json:
         echo(json.dumps(describe_model(model_dir), indent=2, ensure_ascii=False))
@@ -321,8 +321,8 @@ def evaluate(data, model_dir, json_path, plot_path, mistakes):
     as wrong. Exit codes: 0 done, 2 usage error, 1 any other error (missing or malformed data,
     a missing model, an unwritable --json or --plot file).
     """
-    from chatbot import evaluate as evaluation
-    from chatbot.bot import Chatbot
+    from chatbot.answering.bot import Chatbot
+    from chatbot.evaluation import evaluate as evaluation
 
     examples = evaluation.read_examples(data)  # before the slow model load: bad data fails fast
     report = evaluation.evaluate(Chatbot.load(model_dir).bundle, examples, mistakes=mistakes)
@@ -330,7 +330,7 @@ def evaluate(data, model_dir, json_path, plot_path, mistakes):
     if json_path:
         evaluation.save_json(report, json_path)
     if plot_path:
-        from chatbot.plots import save_evaluation_plot
+        from chatbot.evaluation.plots import save_evaluation_plot
 
         save_evaluation_plot(report, plot_path)
 
@@ -353,8 +353,8 @@ def ask(story, story_file, question, model_dir, as_json):
     """
     import json
 
-    from chatbot.bot import Chatbot, read_story
-    from chatbot.repl import format_answer
+    from chatbot.answering.bot import Chatbot, read_story
+    from chatbot.frontends.repl import format_answer
 
     if (story is None) == (story_file is None):
         raise click.UsageError("give the story with one of --story TEXT or --story-file FILE")
@@ -401,8 +401,8 @@ def chat(model_dir):
     one line on stdout, the answer (`yes (99%)`) or `cannot answer: ` and why; notices go to
     stderr.
     """
-    from chatbot.bot import Chatbot
-    from chatbot.repl import run_session
+    from chatbot.answering.bot import Chatbot
+    from chatbot.frontends.repl import run_session
 
     bot = Chatbot.load(model_dir, wait=False)
     try:
@@ -442,6 +442,6 @@ def serve(model_dir, host, port, cors_origins):
     and GET /healthz. It listens on 127.0.0.1 (this machine only) unless --host says otherwise.
     Needs the web extra: pip install '.[web]'.
     """
-    from chatbot.serve import run_server
+    from chatbot.frontends.serve import run_server
 
     run_server(model_dir, host, port, cors_origins, report=click.echo)

@@ -54,8 +54,8 @@ def main() -> None:
     parser.add_argument("--model", help="model folder (default: the shipped default model)")
     arguments = parser.parse_args()
 
-    from chatbot.bot import Chatbot
-    from chatbot.repl import BANNER, Session
+    from chatbot.answering.bot import Chatbot
+    from chatbot.frontends.repl import BANNER, Session
 
     session = Session(Chatbot.load(arguments.model), seed=0)
     print("$ chatbot chat" + (f" --model {arguments.model}" if arguments.model else ""))
@@ -67,7 +67,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    from chatbot.native_log import filter_native_log
+    from chatbot.frontends.native_log import filter_native_log
 
     with filter_native_log():  # TensorFlow's native start-up lines stay off stderr, as in chat
         main()

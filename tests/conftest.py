@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from chatbot.config import ModelConfig
-from chatbot.entities import SLOT_TOKENS, Lexicon
+from chatbot.reading.lexicon import SLOT_TOKENS, Lexicon
 from chatbot.text import Vocabulary, tokenize
 
 # Four short stories with yes/no questions in the style of bAbI tasks 6 (movement), 9 (negation)
@@ -116,9 +116,9 @@ def tiny_bundle(tiny_config):
     """Makes a tiny untrained `ModelBundle` with seeded weights: `tiny_bundle(words, **sizes)`."""
 
     def make(words=TINY_WORDS, answers=TINY_ANSWERS, **changes):
-        from chatbot.backend import keras
-        from chatbot.inference import ModelBundle
-        from chatbot.model import build_model
+        from chatbot.network.backend import keras
+        from chatbot.network.inference import ModelBundle
+        from chatbot.network.model import build_model
 
         keras.utils.set_random_seed(0)
         lexicon = tiny_lexicon(words)
@@ -132,7 +132,7 @@ def tiny_bundle(tiny_config):
 @pytest.fixture(scope="session")
 def tiny_model_dir(tiny_bundle, tmp_path_factory) -> Path:
     """A tiny untrained model folder; tests read it and never change it."""
-    from chatbot.artifacts import save_model_dir
+    from chatbot.network.folder import save_model_dir
 
     path = tmp_path_factory.mktemp("models") / "tiny"
     save_model_dir(tiny_bundle(), path)

@@ -42,7 +42,7 @@ def build_always_yes_model(tiny_bundle, path) -> None:
     """Write the always-"yes" model folder to `path`, made from conftest's `tiny_bundle`."""
     import numpy as np
 
-    from chatbot.artifacts import save_model_dir
+    from chatbot.network.folder import save_model_dir
 
     lines = (FIRST + SECOND + THIRD).splitlines()
     # The texts without line ids and answers: their words and shapes are what it knows.

@@ -6,7 +6,7 @@ question's second word (the person), "no" when that sentence exists but lacks th
 when it holds "either". The sentence found gets attention 0.75; the rest share 0.25.
 """
 
-from chatbot.bot import AUXILIARIES, NOT_YES_NO, Answer
+from chatbot.answering.bot import AUXILIARIES, NOT_YES_NO, Answer
 from chatbot.text import tokenize
 
 WORDS = (

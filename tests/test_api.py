@@ -7,9 +7,9 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from chatbot.api import MAX_BODY_BYTES, BatchedModel, example, parse_ask
 from chatbot.errors import BadRequest
-from chatbot.world import TASKS
+from chatbot.frontends.api import MAX_BODY_BYTES, BatchedModel, example, parse_ask
+from chatbot.stories.world import TASKS
 
 
 class SlowBundle:

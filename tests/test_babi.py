@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chatbot.babi import (
+from chatbot.errors import ChatbotError
+from chatbot.stories.babi import (
     Example,
     Question,
     Sentence,
@@ -21,7 +22,6 @@ from chatbot.babi import (
     task_of,
     write_stories,
 )
-from chatbot.errors import ChatbotError
 
 
 def test_reads_the_four_stories_exactly(four_stories):
@@ -492,6 +492,9 @@ def test_reading_and_rewriting_every_real_file_gives_the_same_stories(shared_bab
 
 
 def test_text_and_babi_import_no_tensorflow():
-    code = "import sys, chatbot.babi; print(sorted({'tensorflow', 'keras'} & set(sys.modules)))"
+    code = (
+        "import sys, chatbot.stories.babi; "
+        "print(sorted({'tensorflow', 'keras'} & set(sys.modules)))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout == "[]\n"

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from conftest import TINY_WORDS
 
-from chatbot.bot import Answer, Chatbot, as_sentences, is_question, read_story
+from chatbot.answering.bot import Answer, Chatbot, as_sentences, is_question, read_story
 from chatbot.errors import ChatbotError
-from chatbot.features import encode_question, encode_story
+from chatbot.reading.features import encode_question, encode_story
 
 STORY = ["Mary moved to the bathroom.", "Sandra journeyed to the bedroom."]
 
@@ -237,7 +237,7 @@ def test_keras_runs_on_tensorflow_whatever_the_environment_says():
     environment = dict(__import__("os").environ, KERAS_BACKEND="jax")
     code = (
         "import chatbot, os; before = os.environ['KERAS_BACKEND']; "
-        "from chatbot.backend import keras; print(before, keras.backend.backend())"
+        "from chatbot.network.backend import keras; print(before, keras.backend.backend())"
     )
     printed = subprocess.run(
         [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True
@@ -337,7 +337,7 @@ def test_a_sentence_of_a_shape_never_met_is_left_out_and_the_rest_answered(bot):
 
 def test_a_250_sentence_story_is_remembered_whole_from_its_first_sentence(tiny_bundle):
     from chatbot.config import TrainConfig
-    from chatbot.repl import Session
+    from chatbot.frontends.repl import Session
 
     memory = TrainConfig().memory
     assert memory == 256
@@ -357,7 +357,7 @@ def test_a_250_sentence_story_is_remembered_whole_from_its_first_sentence(tiny_b
 
 
 def test_the_session_leaves_out_a_told_sentence_of_an_unknown_form_and_lists_the_forms(bot):
-    from chatbot.repl import HELP, NOTICE, Reply, Session
+    from chatbot.frontends.repl import HELP, NOTICE, Reply, Session
 
     session = Session(bot)
     odd = "Mary went to the hallway or the bedroom."

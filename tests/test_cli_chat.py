@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from cli_runner import run as run_main
 
-from chatbot.bot import Chatbot
-from chatbot.repl import BANNER, run_session
+from chatbot.answering.bot import Chatbot
+from chatbot.frontends.repl import BANNER, run_session
 
 TESTS = Path(__file__).resolve().parent
 STORY = "Mary moved to the bathroom. Sandra journeyed to the bedroom."
@@ -365,7 +365,7 @@ FAKE_CHAT = f"""
 import sys
 sys.path.insert(0, {str(TESTS)!r})
 from fake_bot import FakeBot
-from chatbot.repl import run_session
+from chatbot.frontends.repl import run_session
 run_session(FakeBot())
 """
 

@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from chatbot.babi import Question, Sentence, read_stories
-from chatbot.convert import agreement, convert_file, convert_files
-from chatbot.yesno import answer
+from chatbot.stories.babi import Question, Sentence, read_stories
+from chatbot.stories.convert import agreement, convert_file, convert_files
+from chatbot.stories.yesno import answer
 from tests.cli_runner import run
 
 SMALL = """\

@@ -6,9 +6,9 @@ import sys
 import numpy as np
 import pytest
 
-from chatbot import babi
-from chatbot.dataset import attention_targets, count_overlap, split_by_story
 from chatbot.errors import ChatbotError
+from chatbot.stories import babi
+from chatbot.training.dataset import attention_targets, count_overlap, split_by_story
 
 
 def four(four_stories):
@@ -57,6 +57,9 @@ def test_attention_targets_spread_over_the_supporting_sentences():
 
 
 def test_the_dataset_imports_no_tensorflow():
-    code = "import sys, chatbot.dataset; print(sorted({'tensorflow', 'keras'} & set(sys.modules)))"
+    code = (
+        "import sys, chatbot.training.dataset; "
+        "print(sorted({'tensorflow', 'keras'} & set(sys.modules)))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout == "[]\n"

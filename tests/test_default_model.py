@@ -2,9 +2,9 @@
 
 import pytest
 
-from chatbot import babi, world
-from chatbot.artifacts import default_model_dir, load_model_dir, read_metadata
-from chatbot.evaluate import evaluate
+from chatbot.evaluation.evaluate import evaluate
+from chatbot.network.folder import default_model_dir, load_model_dir, read_metadata
+from chatbot.stories import babi, world
 
 pytestmark = pytest.mark.slow  # loads and runs the shipped model on thousands of questions
 
@@ -27,7 +27,7 @@ FLOORS = {
 
 @pytest.fixture(scope="module")
 def bot():
-    from chatbot.bot import Chatbot
+    from chatbot.answering.bot import Chatbot
 
     return Chatbot.load()
 

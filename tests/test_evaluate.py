@@ -12,9 +12,8 @@ from evaluation_data import (
     write_data,
 )
 
-from chatbot.babi import Example
 from chatbot.errors import ChatbotError
-from chatbot.evaluate import (
+from chatbot.evaluation.evaluate import (
     NO_ANSWER,
     build_report,
     evaluate,
@@ -22,7 +21,8 @@ from chatbot.evaluate import (
     read_examples,
     save_json,
 )
-from chatbot.plots import save_evaluation_plot
+from chatbot.evaluation.plots import save_evaluation_plot
+from chatbot.stories.babi import Example
 
 ANSWERS = ["yes", "no", "maybe"]
 MARY, JOHN = "Mary moved to the bathroom.", "John went to the hallway."
@@ -269,7 +269,7 @@ def data_dir(tmp_path):
 
 
 def test_evaluate_a_tiny_model_on_hand_made_files(model_dir, data_dir):
-    from chatbot.bot import Chatbot
+    from chatbot.answering.bot import Chatbot
 
     report = evaluate(Chatbot.load(model_dir).bundle, read_examples([data_dir]), mistakes=10)
     first, second, third = (
@@ -343,8 +343,8 @@ def test_format_report_groups_thousands():
 
 
 def test_only_the_listed_copy_of_a_repeated_sentence_is_starred():
-    from chatbot.babi import Example
-    from chatbot.evaluate import _mistake, _mistake_lines
+    from chatbot.evaluation.evaluate import _mistake, _mistake_lines
+    from chatbot.stories.babi import Example
 
     example = Example((MARY, JOHN, MARY), "Is Mary in the bathroom?", "yes", (0,), "qa6", "a.txt")
     mistake = _mistake(example, "no", 0.9, np.array([0.1, 0.1, 0.8]), None)

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from conftest import tiny_lexicon, tiny_vocabulary
 
-from chatbot import babi
-from chatbot.features import EncodedStory, encode_examples, encode_question, encode_story
+from chatbot.reading.features import EncodedStory, encode_examples, encode_question, encode_story
+from chatbot.stories import babi
 from chatbot.text import Vocabulary
 
 # ids: 0 pad, 1 unknown, then sorted words: in=2, is=3, john=4, kitchen=5, mary=6, the=7,

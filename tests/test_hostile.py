@@ -17,12 +17,13 @@ from cli_runner import run
 from fake_bot import FakeBot
 
 import chatbot  # noqa: F401  (first: it keeps TensorFlow's start-up logs quiet)
-from chatbot import babi, untrusted
-from chatbot.artifacts import load_model_dir, read_config, save_model_dir
-from chatbot.bot import read_story
+from chatbot import untrusted
+from chatbot.answering.bot import read_story
 from chatbot.errors import ChatbotError
 from chatbot.files import write_text_atomic
-from chatbot.repl import Session, open_history
+from chatbot.frontends.repl import Session, open_history
+from chatbot.network.folder import load_model_dir, read_config, save_model_dir
+from chatbot.stories import babi
 from chatbot.text import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -239,7 +240,7 @@ def test_the_splitter_reads_a_long_line_in_one_pass():
 
 
 def test_the_typed_story_and_its_undo_are_bounded(monkeypatch):
-    monkeypatch.setattr("chatbot.repl.MAX_STORY_SENTENCES", 3)
+    monkeypatch.setattr("chatbot.frontends.repl.MAX_STORY_SENTENCES", 3)
     session = Session(FakeBot())
     for _ in range(3):
         assert session.handle("Mary moved to the bathroom.") == []
@@ -390,7 +391,7 @@ def test_history_that_cannot_be_opened_is_named(tmp_path):
 def test_terminal_history_falls_back_to_memory_with_a_notice(tmp_path, monkeypatch):
     from prompt_toolkit.history import InMemoryHistory
 
-    from chatbot import repl
+    from chatbot.frontends import repl
 
     (tmp_path / "history").mkdir()
     monkeypatch.setenv("CHATBOT_HISTORY", str(tmp_path / "history"))
@@ -442,6 +443,8 @@ def test_a_question_with_invalid_bytes_is_refused_naming_them(capsys):
 
 def test_train_progress_has_no_colour_when_stdout_is_not_a_terminal(capsys, monkeypatch):
     calls = []
-    monkeypatch.setattr("chatbot.train.train", lambda *args, **keywords: calls.append(keywords))
+    monkeypatch.setattr(
+        "chatbot.training.train.train", lambda *args, **keywords: calls.append(keywords)
+    )
     assert run(capsys, "train", "generated", "--out", "x")[0] == 0
     assert calls[0]["verbose"] == 2  # Keras' one line per epoch, without ANSI colours

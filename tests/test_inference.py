@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import chatbot  # noqa: F401  (first: it keeps TensorFlow's start-up logs quiet)
-from chatbot import inference
-from chatbot.inference import (
+from chatbot.network import inference
+from chatbot.network.inference import (
     FORM_QUESTIONS,
     _distinct_rows,
     calibrated,
@@ -18,7 +18,7 @@ OLD, SANDRA = "Daniel went to the garden.", "Sandra is either in the park or the
 
 
 def ragged_examples(tmp_path, stories):
-    from chatbot.babi import examples_of, read_stories
+    from chatbot.stories.babi import examples_of, read_stories
 
     text = ""
     for length in stories:
@@ -33,8 +33,8 @@ def ragged_examples(tmp_path, stories):
 def test_batches_sorted_by_story_length_give_the_whole_models_outputs(
     tmp_path, monkeypatch, tiny_model_dir
 ):
-    from chatbot.artifacts import load_model_dir
-    from chatbot.features import encode_examples
+    from chatbot.network.folder import load_model_dir
+    from chatbot.reading.features import encode_examples
 
     bundle = load_model_dir(tiny_model_dir)  # seeded random weights: every slot matters
     examples = ragged_examples(tmp_path, [1, 2, 1, 3, 6, 2, 5, 1, 4, 2, 1, 1])
@@ -61,7 +61,7 @@ def test_batches_sorted_by_story_length_give_the_whole_models_outputs(
 
 
 def test_a_model_that_cannot_read_fewer_slots_is_run_whole(tmp_path, monkeypatch, tiny_bundle):
-    from chatbot.features import encode_examples
+    from chatbot.reading.features import encode_examples
 
     # The word-level tutorial network flattens all slots: its story input has a fixed width,
     # so every batch is run on the whole memory, stories narrower than it padded.

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import chatbot  # noqa: F401  (first: it keeps TensorFlow's start-up logs quiet)
-from chatbot.artifacts import load_model_dir, save_model_dir
 from chatbot.config import ModelConfig
 from chatbot.errors import ChatbotError
+from chatbot.network.folder import load_model_dir, save_model_dir
 
 
 def random_inputs(config: ModelConfig, count: int, filled: list[int], seed: int = 0):
@@ -43,7 +43,7 @@ def test_the_answer_reads_the_story_only_through_the_attention():
     (both mix sentences into each other's memories), each memory is its own sentence, so the
     only way a sentence reaches the answer is the final attention's read.
     """
-    from chatbot.model import AGE_BUCKETS, Reasoner
+    from chatbot.network.model import AGE_BUCKETS, Reasoner
 
     reasoner = Reasoner(max_sentences=2, hidden_dim=4, answer_count=3, blocks=0, heads=1)
     question = np.array([[1.0, 0.0, 0.0, 0.0]], dtype=np.float32)
@@ -70,7 +70,7 @@ def test_the_answer_reads_the_story_only_through_the_attention():
 
 
 def test_sentence_ages_are_exact_when_near_and_bucketed_by_magnitude_when_far():
-    from chatbot.model import AGE_BUCKETS, EXACT_AGES, age_buckets
+    from chatbot.network.model import AGE_BUCKETS, EXACT_AGES, age_buckets
 
     ages = np.arange(4097)
     buckets = np.asarray(age_buckets(ages))

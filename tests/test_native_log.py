@@ -16,8 +16,8 @@ import sys
 import pytest
 from test_cli_chat import ANSWER_LINE, CONTRACT_SESSION, Terminal, chatbot_env
 
-from chatbot.native_log import _pass_on, is_native_log_line
-from chatbot.repl import BANNER, run_session
+from chatbot.frontends.native_log import _pass_on, is_native_log_line
+from chatbot.frontends.repl import BANNER, run_session
 
 # Lines as TensorFlow 2.21 writes them on an AVX-512 machine (times and thread ids vary).
 NATIVE_LINES = [
@@ -132,7 +132,7 @@ def test_the_hook_really_writes_the_lines_where_nothing_filters_them(tmp_path, m
 
 
 def test_chat_in_batch_mode_shows_only_answers_and_our_notices(tmp_path, model_dir):
-    from chatbot.bot import Chatbot
+    from chatbot.answering.bot import Chatbot
 
     script = "".join(line + "\n" for line in CONTRACT_SESSION)
     done = run_noisy(tmp_path, "chat", "--model", str(model_dir), stdin=script)

@@ -101,7 +101,7 @@ def test_a_regular_install_runs_generate_ask_and_chat_example(wheel, tmp_path):
         [
             python,
             "-c",
-            "import chatbot.artifacts as a; print(a.__file__); print(a.default_model_dir())",
+            "import chatbot.network.folder as a; print(a.__file__); print(a.default_model_dir())",
         ],
         cwd=elsewhere,
         check=True,

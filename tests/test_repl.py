@@ -13,7 +13,7 @@ from fake_bot import FakeBot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chatbot.repl import (
+from chatbot.frontends.repl import (
     ANSWER,
     BANNER,
     EMPTY_LINE,
@@ -28,8 +28,8 @@ from chatbot.repl import (
     history_path,
     run_session,
 )
+from chatbot.stories.world import MIX, TASKS, generate_stories, words
 from chatbot.text import Vocabulary
-from chatbot.world import MIX, TASKS, generate_stories, words
 
 # The generated stories' words: every name, place and object, and the rest as some stories use.
 GENERATED_WORDS = Vocabulary.build(
@@ -439,7 +439,7 @@ def test_an_unexpected_failure_is_one_line_and_the_session_goes_on():
 
 
 def test_format_answer():
-    from chatbot.bot import Answer
+    from chatbot.answering.bot import Answer
 
     assert format_answer(Answer("maybe", 0.876, (), (), None, 0)) == "maybe (88%)"
     assert format_answer(Answer(None, 0.0, (), ("x",), "why not", 0)) == "cannot answer: why not"

@@ -11,7 +11,7 @@ import threading
 
 import pytest
 
-from chatbot.world import TASKS
+from chatbot.stories.world import TASKS
 from tests.cli_runner import run
 from tests.served import Served
 
@@ -268,7 +268,7 @@ def test_a_taken_port_is_a_one_line_error(capsys):
 
 def test_without_the_web_extra_it_says_how_to_install_it(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "uvicorn", None)  # makes `import uvicorn` fail
-    monkeypatch.delitem(sys.modules, "chatbot.serve", raising=False)
+    monkeypatch.delitem(sys.modules, "chatbot.frontends.serve", raising=False)
     code, out, err = run(capsys, "serve")
     assert code == 1
     assert err == (

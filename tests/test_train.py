@@ -20,13 +20,13 @@ import pytest
 from cli_runner import run
 
 import chatbot  # noqa: F401  (first: it keeps TensorFlow's start-up logs quiet)
-from chatbot import babi, world
-from chatbot.artifacts import load_model_dir
-from chatbot.checkpoints import work_folder
 from chatbot.config import TrainConfig
-from chatbot.dataset import count_overlap, split_by_story
 from chatbot.errors import ChatbotError, UsageError
-from chatbot.train import train
+from chatbot.network.folder import load_model_dir
+from chatbot.stories import babi, world
+from chatbot.training.checkpoints import work_folder
+from chatbot.training.dataset import count_overlap, split_by_story
+from chatbot.training.train import train
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = {"embedding_dim": 4, "hidden_dim": 4, "blocks": 1, "heads": 1}  # see the docstring
@@ -213,8 +213,8 @@ def test_a_run_writes_a_complete_model_folder(reference):
     )
 
     # Validation figures: what `evaluate` says of the saved folder on the validation stories.
-    from chatbot.evaluate import evaluate
-    from chatbot.features import encode_examples
+    from chatbot.evaluation.evaluate import evaluate
+    from chatbot.reading.features import encode_examples
 
     bundle = load_model_dir(out)
     examples = babi.examples_of(validation)
@@ -288,7 +288,7 @@ KILLED_RUN = """
 import sys
 import chatbot
 from chatbot.config import TrainConfig
-from chatbot.train import train
+from chatbot.training.train import train
 settings = TrainConfig(epochs=10_000, patience=10_000, batch_size=8, generated_questions=12,
                        validation_split=0.25)
 train(["generated"], sys.argv[1], settings,
@@ -326,7 +326,7 @@ def test_a_killed_run_leaves_no_folder_and_resumes(tmp_path):
 def test_cli_passes_the_options_to_train(capsys, monkeypatch, tmp_path):
     calls = []
     monkeypatch.setattr(
-        "chatbot.train.train", lambda *args, **keywords: calls.append((args, keywords))
+        "chatbot.training.train.train", lambda *args, **keywords: calls.append((args, keywords))
     )
     code, out, err = run(
         capsys, "train", "a.txt", "generated", "--out", "models/x", "--epochs", "2",
@@ -440,7 +440,7 @@ def test_a_valid_folder_means_its_valid_files(tmp_path):
 @pytest.mark.slow
 def test_our_network_trains_saves_and_loads_with_supervised_attention(tmp_path):
     """The relational network itself through the same path: fit, save, load, same outputs."""
-    from chatbot.features import encode_examples
+    from chatbot.reading.features import encode_examples
 
     settings = tiny_settings(epochs=2)
     result = train(

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from chatbot import world
-from chatbot.babi import Question, read_stories
 from chatbot.cli import main
 from chatbot.errors import ChatbotError, UsageError
+from chatbot.stories import world
+from chatbot.stories.babi import Question, read_stories
 from chatbot.text import tokenize
 
 STEMS = {
@@ -422,6 +422,9 @@ def test_generate_command_bad_input_is_one_line_and_an_exit_code(
 
 
 def test_world_imports_no_tensorflow():
-    code = "import sys, chatbot.world; print(sorted({'tensorflow', 'keras'} & set(sys.modules)))"
+    code = (
+        "import sys, chatbot.stories.world; "
+        "print(sorted({'tensorflow', 'keras'} & set(sys.modules)))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout == "[]\n"

@@ -11,11 +11,11 @@ from collections import Counter
 
 import pytest
 
-from chatbot import world, yesno
-from chatbot.babi import Question, Sentence, Story, read_stories, write_stories
 from chatbot.cli import main
+from chatbot.stories import world, yesno
+from chatbot.stories.babi import Question, Sentence, Story, read_stories, write_stories
+from chatbot.stories.world import words
 from chatbot.text import tokenize
-from chatbot.world import words
 
 EVERYTHING = (*world.TASKS, world.MIX)
 QUESTIONS = 1000  # per task in the train files here; valid and test get 100
@@ -89,7 +89,7 @@ def test_is_x_not_in_the_p_swaps_yes_and_no_and_keeps_maybe(generated):
 def test_a_wrong_value_is_mostly_one_the_story_names():
     import random
 
-    from chatbot.world.lines import Lines, wrong
+    from chatbot.stories.world.lines import Lines, wrong
 
     story = Lines()
     story.say("Mary went to the garden.")
@@ -123,7 +123,7 @@ def test_no_questions_ask_about_what_the_story_names_and_every_wrong_count(gener
 
 
 def test_task_3_asks_yes_mostly_about_the_place_just_before(generated):
-    from chatbot.reader import Reader
+    from chatbot.stories.rule_reader import Reader
 
     just_before = yes = 0
     for story in stories_of(generated, 3):

@@ -6,8 +6,8 @@ import sys
 import pytest
 
 from chatbot.errors import ChatbotError
-from chatbot.reader import Reader, parse, plural, singular
-from chatbot.yesno import answer, answer_from
+from chatbot.stories.rule_reader import Reader, parse, plural, singular
+from chatbot.stories.yesno import answer, answer_from
 
 MOVES = [
     "Mary moved to the bathroom.",
@@ -295,7 +295,10 @@ def test_what_it_cannot_read_is_a_one_line_error(story, question, message):
 
 
 def test_the_reader_imports_nothing_from_the_generator():
-    code = "import sys, chatbot.yesno, chatbot.convert; print('chatbot.world' in sys.modules)"
+    code = (
+        "import sys, chatbot.stories.yesno, chatbot.stories.convert; "
+        "print('chatbot.stories.world' in sys.modules)"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
 

@@ -1,0 +1,381 @@
+"""Answering: a story and a yes/no question in, an `Answer` out.
+
+`Chatbot` is where typed text meets the model. It splits and tokenizes the text, refuses to
+guess (words it does not know, questions that are not yes/no, an empty story), runs the model's
+compiled inference and turns its probabilities and attention into an `Answer`. It prints
+nothing: the REPL and the CLI do. `chat`, `ask` and `evaluate` all answer through it.
+
+Loading a model means importing TensorFlow, which takes seconds. `Chatbot.load(..., wait=False)`
+reads the small files (vocabulary, answer set, sizes) at once and loads and warms up the model
+in a background thread, so a prompt can appear while the person types; the first `answer` waits
+for it.
+"""
+
+import difflib
+import threading
+import warnings
+from collections.abc import Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+
+from chatbot.errors import ChatbotError
+from chatbot.reading.lexicon import NAME, SLOT_TOKENS
+from chatbot.text import shorten, split_sentences, tokenize
+from chatbot.untrusted import MAX_STORY_SENTENCES, decode_utf8, shorten_word
+
+# Words that open a yes/no question ("Is Mary in the kitchen?", "Does the box fit ...?").
+AUXILIARIES = frozenset(
+    ("is", "are", "am", "was", "were", "do", "does", "did", "has", "have", "had", "can", "could")
+    + ("will", "would", "shall", "should", "may", "might", "must")
+)
+# Words that open a question the yes/no models cannot answer ("Where is Mary?").
+WH_WORDS = frozenset("where what who whom whose which when why how".split())
+YES_NO_ANSWERS = frozenset({"yes", "no", "maybe"})
+NOT_YES_NO = 'I answer yes/no questions, which begin with a word like "is" or "does"'
+EXAMPLE_QUESTION = '"Is Mary in the kitchen?"'
+CLOSEST_SHOWN = 3  # known words offered for each unknown one
+LEFT_OUT = "I left that sentence out of the story"
+
+
+@dataclass(frozen=True)
+class Answer:
+    label: str | None  # "yes" / "no" / "maybe"; None when it cannot answer
+    confidence: float  # probability of the label, 0-1 (0.0 when None)
+    support: tuple[tuple[str, float], ...]  # (sentence, attention weight), highest first
+    unknown_words: tuple[str, ...]  # words of the question or the remembered story not known
+    reason: str | None  # why it cannot answer; None when answered
+    truncated: int  # oldest sentences dropped: the story exceeds the memory
+    left_out: tuple[str, ...] = ()  # story sentences of a shape it does not understand
+
+    def to_json(self) -> dict:
+        """The answer as `chatbot ask --json` prints it (`answer` is null when it cannot answer)."""
+        return {
+            "answer": self.label,
+            "confidence": round(self.confidence, 4),
+            "support": [
+                {"sentence": sentence, "weight": round(weight, 4)}
+                for sentence, weight in self.support
+            ],
+            "unknown_words": list(self.unknown_words),
+            "reason": self.reason,
+            "left_out": list(self.left_out),
+        }
+
+
+def is_question(text: str) -> bool:
+    """Whether a typed sentence is a question: it ends in "?" or opens with a question word.
+
+    >>> is_question("is mary in the kitchen"), is_question("Mary went home.")
+    (True, False)
+    """
+    if text.rstrip().endswith("?"):
+        return True
+    words = tokenize(text)
+    return bool(words) and (words[0] in AUXILIARIES or words[0] in WH_WORDS)
+
+
+def as_sentences(story: str | Sequence[str]) -> list[str]:
+    """A story as its sentences: typed text is split, a sequence is taken as it is."""
+    if isinstance(story, str):
+        return split_sentences(story, limit=MAX_STORY_SENTENCES)
+    return [sentence for sentence in story if sentence.strip()]
+
+
+class Chatbot:
+    """Answers yes/no questions about a story with a trained model.
+
+    Args:
+        vocabulary: the model's `Vocabulary`.
+        config: its `ModelConfig` (memory and sentence sizes).
+        answers: its answer set, in the order of the model's outputs.
+        bundle: the loaded `ModelBundle`, or a `Future` of one still loading; `answer` waits
+            for it.
+        lexicon: its `entities.Lexicon`: word roles and the shapes it understands.
+    """
+
+    def __init__(self, vocabulary, config, answers: Sequence[str], bundle, lexicon):
+        self.vocabulary = vocabulary
+        self.config = config
+        self.answers = list(answers)
+        self._bundle = bundle
+        self.lexicon = lexicon
+        # Words it reads: its vocabulary but the slots, and the names, places, things it knows.
+        self._known = tuple(
+            sorted({w for w in vocabulary.words if w not in SLOT_TOKENS} | set(lexicon.roles))
+        )
+
+    @classmethod
+    def load(cls, model_dir=None, wait: bool = True) -> "Chatbot":
+        """Load a model folder.
+
+        Args:
+            model_dir: the folder; None means the shipped default model.
+            wait: False reads only the vocabulary and sizes now and loads and warms up the
+                model in a background thread; `answer` waits for it.
+
+        Returns:
+            The bot.
+
+        Raises:
+            ChatbotError: the folder or one of its files is missing or damaged.
+        """
+        if wait:
+            bundle = _load_quietly(model_dir)
+            return cls(bundle.vocabulary, bundle.config, bundle.answers, bundle, bundle.lexicon)
+        folder, vocabulary, config, answers, lexicon = _read_small_files(model_dir)
+        return cls(vocabulary, config, answers, _load_in_background(folder), lexicon)
+
+    def wait_until_loaded(self, raise_error: bool = True) -> None:
+        """Wait for a background load to end; re-raise its error (as a ChatbotError) if asked."""
+        if isinstance(self._bundle, Future):
+            if raise_error:
+                self.bundle  # noqa: B018  raises the load's error
+            else:
+                self._bundle.exception()  # waits; the error stays for `bundle`
+
+    @property
+    def bundle(self):
+        """The loaded `ModelBundle`; waits for a background load and re-raises its error."""
+        if isinstance(self._bundle, Future):
+            try:
+                self._bundle = self._bundle.result()
+            except ChatbotError:
+                raise
+            except BaseException as error:
+                raise ChatbotError(f"cannot load the model: {error}") from error
+        return self._bundle
+
+    @property
+    def known_words(self) -> tuple[str, ...]:
+        """Every word the model knows, for completion."""
+        return self._known
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """An example of each question shape it understands, shortest first."""
+        return self.lexicon.forms
+
+    @property
+    def memory(self) -> int:
+        """How many of the newest sentences a question can see."""
+        return self.config.max_sentences
+
+    @property
+    def yes_no(self) -> bool:
+        """Whether the model answers only yes / no / maybe (so other questions are refused)."""
+        return set(self.answers) <= YES_NO_ANSWERS
+
+    def read(self, sentences: Sequence[str], questions: Sequence[str] = ()):
+        """The `entities.Reading` of a story and questions: slots, unknown words, shapes."""
+        return self.lexicon.read(sentences, questions, known=self.vocabulary.words)
+
+    def unknown_words(self, text: str) -> tuple[str, ...]:
+        """The words of `text` the model cannot read (a new name it can), each once, in order."""
+        if is_question(text):
+            return self.read([], [text]).unknown
+        return self.read([text]).unknown
+
+    def describe_unknown(self, words: Sequence[str]) -> str:
+        """Name each unknown word with the closest known ones, as one sentence."""
+        parts = []
+        for word in words:
+            closest = difflib.get_close_matches(word, self._known, n=CLOSEST_SHOWN)
+            hint = f" (closest: {', '.join(closest)})" if closest else ""
+            parts.append(f'"{shorten_word(word)}"{hint}')
+        if len(parts) == 1:
+            return f"I don't know the word {parts[0]}"
+        return f"I don't know the words {', '.join(parts[:-1])} and {parts[-1]}"
+
+    def too_long(self, sentence: str) -> str | None:
+        """Why a story sentence is too long for the model's memory slots, or None."""
+        count = len(tokenize(sentence))
+        if count <= self.config.max_words:
+            return None
+        return (
+            f'"{shorten(sentence, 40)}" has {count} words and I read at most '
+            f"{self.config.max_words} per sentence; split it into shorter sentences"
+        )
+
+    def check_statement(self, sentence: str) -> str | None:
+        """Why a sentence cannot go into a story (unknown words or shape, too long), or None."""
+        reading = self.read([sentence])
+        if reading.unknown:
+            return self.describe_unknown(reading.unknown)
+        if reading.left_out:
+            return self.strange(sentence, self.lexicon.sentence_shapes, "sentences")
+        return self.too_long(sentence)
+
+    def strange(self, text: str, shapes: dict, what: str, roles: dict | None = None) -> str:
+        """Why a text of a shape never met is not read, with an example of the nearest shape.
+
+        `roles`: the roles its words have in the story (a new name placed there), if known.
+        """
+        roles = {**self.read([text], [text]).roles, **(roles or {})}
+        shape = self.lexicon.shape(tokenize(text), roles).split()
+
+        def likeness(known: str) -> tuple[float, int]:  # shared words, then the shorter shape
+            words = known.split()
+            return difflib.SequenceMatcher(None, shape, words).ratio(), -len(words)
+
+        nearest = max(shapes, key=likeness, default=None)
+        example = f'; I understand {what} like "{shapes[nearest]}"' if nearest else ""
+        return f'I don\'t understand {what} like "{shorten(text, 60)}"{example}'
+
+    def left_out_notice(self, sentence: str) -> str:
+        """The notice for a story sentence of a shape it never met, which it leaves out."""
+        return f"{self.strange(sentence, self.lexicon.sentence_shapes, 'sentences')}; {LEFT_OUT}"
+
+    def answer(self, story: str | Sequence[str], question: str) -> Answer:
+        """Answer a question about a story, or say why not.
+
+        Args:
+            story: typed text (split into sentences) or the sentences, oldest first. Only the
+                newest `memory` sentences are seen; the rest are counted in `truncated`.
+            question: a yes/no question; case and punctuation do not matter.
+
+        Returns:
+            The `Answer`; `label` is None, with a `reason`, when the bot will not guess.
+        """
+        import numpy as np
+
+        from chatbot.reading.features import encode_question, encode_story
+
+        config = self.config
+        sentences = as_sentences(story)
+        reading = self.read(sentences, [question])
+        left_out = set(reading.left_out)
+        kept = [index for index in range(len(sentences)) if index not in left_out]
+        encoded = encode_story(
+            [reading.sentences[index] for index in kept],
+            self.vocabulary,
+            config.max_sentences,
+            config.max_words,
+        )
+        truncated = encoded.truncated
+        remembered = [sentences[index] for index in kept[truncated:]]
+        question_ids, question_unknown = encode_question(
+            reading.questions[0], self.vocabulary, config.max_question_words
+        )
+        left = tuple(sentences[index] for index in reading.left_out)
+        # Words read but missing from the vocabulary (a kept place it never met) are unknown too,
+        # as `evaluate` counts them.
+        unknown = tuple(dict.fromkeys(reading.unknown + encoded.unknown_words + question_unknown))
+
+        reason = self._refusal(question, reading, unknown, remembered, encoded.cut_words)
+        if reason is not None:
+            support = tuple((sentence, 0.0) for sentence in sentences)
+            return Answer(None, 0.0, support, unknown, reason, truncated, left)
+        probabilities, attention = self.bundle.predict(encoded.ids[None], question_ids[None])
+        probabilities = np.asarray(probabilities)[0]  # (answers,)
+        attention = np.asarray(attention)[0]  # (slots,)
+        best = int(probabilities.argmax())
+        # Right-aligned memory: the remembered sentences fill the last slots, oldest first.
+        weights = [float(weight) for weight in attention[len(attention) - len(remembered) :]]
+        support = sorted(zip(remembered, weights, strict=True), key=lambda pair: -pair[1])
+        support += [(sentences[index], 0.0) for index in kept[:truncated]]
+        return Answer(
+            label=self.answers[best],
+            confidence=float(probabilities[best]),
+            support=tuple(support),
+            unknown_words=(),
+            reason=None,
+            truncated=truncated,
+            left_out=left,
+        )
+
+    def _refusal(self, question: str, reading, unknown, remembered, cut_words) -> str | None:
+        """Why the bot will not answer this question about this story, or None."""
+        question_words = tokenize(question)
+        if not question_words:
+            return f"there is no question in that; ask like {EXAMPLE_QUESTION}"
+        if self.yes_no and question_words[0] in WH_WORDS:
+            return (
+                f'I answer yes/no questions, like {EXAMPLE_QUESTION}, not "{question_words[0]}" '
+                "questions"
+            )
+        if self.yes_no and question_words[0] not in AUXILIARIES:
+            return f"{NOT_YES_NO} (as in {EXAMPLE_QUESTION})"
+        if unknown:
+            return self.describe_unknown(unknown)
+        if len(question_words) > self.config.max_question_words:
+            return (
+                f"the question has {len(question_words)} words and I read at most "
+                f"{self.config.max_question_words}; ask it shorter"
+            )
+        if cut_words:
+            return next(filter(None, map(self.too_long, remembered)))
+        if reading.strange[0]:
+            shapes = self.lexicon.question_shapes
+            return self.strange(question, shapes, "questions", reading.roles)
+        if not remembered:
+            return 'the story is empty; tell me one first, like "Mary went to the kitchen."'
+        if reading.unmentioned[0]:
+            words = " or ".join(
+                f'"{shorten_word(word.capitalize() if reading.roles[word] == NAME else word)}"'
+                for word in reading.unmentioned[0]
+            )
+            return f"the story never mentions {words}; ask about someone or something in it"
+        return None
+
+
+def _load_in_background(folder: Path) -> Future:
+    """Start loading a model folder in a daemon thread (`chat` waits for it before it exits)."""
+    loading = Future()
+
+    def load() -> None:
+        try:
+            loading.set_result(_load_quietly(folder))
+        except BaseException as error:  # handed to the thread that asks for the bundle
+            loading.set_exception(error)
+
+    threading.Thread(target=load, name="load-model", daemon=True).start()
+    return loading
+
+
+def _load_quietly(model_dir):
+    """Load a model folder and warm it up, keeping Keras' Python warnings off the screen."""
+    from chatbot.network.folder import load_model_dir
+    from chatbot.network.inference import warm_up
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        bundle = load_model_dir(model_dir)
+        warm_up(bundle)  # traces the compiled inference here, where warnings are quiet
+    return bundle
+
+
+def read_story(path) -> str:
+    """The text of a story file (plain sentences), checked against the caps of `untrusted`.
+
+    Raises:
+        ChatbotError: a missing, unreadable or non-regular file, one over `MAX_FILE_BYTES`,
+            not UTF-8, or with a line or word over the caps.
+    """
+    from chatbot.untrusted import MAX_FILE_BYTES, check_text, printable, read_file
+
+    source = printable(str(path))
+    hint = "give a text file with the story"
+    try:
+        data = read_file(path, MAX_FILE_BYTES, hint)
+    except FileNotFoundError:
+        raise ChatbotError(f"{source}: no such file; {hint}") from None
+    except IsADirectoryError:
+        raise ChatbotError(f"{source} is a folder; {hint}") from None
+    except OSError as error:
+        raise ChatbotError(f"cannot read {source}: {error.strerror}") from None
+    text = decode_utf8(data, source, hint)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    check_text(text, source)
+    return text
+
+
+def _read_small_files(model_dir):
+    """The vocabulary, model config and answer set of a model folder, without loading Keras."""
+    from chatbot.network.folder import VOCABULARY_FILE, model_folder, read_config, read_lexicon
+    from chatbot.text import Vocabulary
+
+    folder = model_folder(model_dir)  # names the file that is missing, if one is
+    config, answers, _ = read_config(folder)
+    vocabulary = Vocabulary.load(folder / VOCABULARY_FILE)
+    return folder, vocabulary, config, answers, read_lexicon(folder)

@@ -1,0 +1,207 @@
+"""`chatbot serve`: the web page and the JSON API, on Starlette served by uvicorn.
+
+Routes: `GET /` the page (with `/static/app.js` and `/static/style.css`, shipped in
+chatbot/web/; nothing is fetched from elsewhere), `POST /api/ask`, `GET /api/info`,
+`GET /api/example?task=N` and `GET /healthz`. `chatbot.api` checks requests and batches the
+model calls; this module only wires them to HTTP.
+
+Safe by default: it listens on 127.0.0.1, and on a loopback address it answers only requests
+addressed to a loopback name (a web page elsewhere cannot reach it by pointing a domain name at
+127.0.0.1); no CORS unless `--cors ORIGIN`; the page's Content-Security-Policy allows only its
+own scripts and styles, and the page writes user text only as text.
+
+Starlette and uvicorn are the optional `web` extra: without them, importing this module raises
+a `ChatbotError` that says how to install them.
+"""
+
+import importlib.resources
+import ipaddress
+import random
+import socket
+
+from chatbot.errors import BadRequest, ChatbotError
+from chatbot.frontends import api
+
+WEB_EXTRA_MISSING = (
+    "chatbot serve needs Starlette and uvicorn: run pip install '.[web]' in the chatbot folder "
+    "(or pip install starlette uvicorn)"
+)
+try:
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.concurrency import run_in_threadpool
+    from starlette.exceptions import HTTPException
+    from starlette.middleware import Middleware
+    from starlette.middleware.cors import CORSMiddleware
+    from starlette.middleware.trustedhost import TrustedHostMiddleware
+    from starlette.responses import JSONResponse, Response
+    from starlette.routing import Route
+except ModuleNotFoundError:  # the optional `web` extra is not installed
+    raise ChatbotError(WEB_EXTRA_MISSING) from None
+
+PAGE_FILES = {  # route -> (file in chatbot/web, media type)
+    "/": ("index.html", "text/html; charset=utf-8"),
+    "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
+    "/static/style.css": ("style.css", "text/css; charset=utf-8"),
+}
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+LOOPBACK_NAMES = ["localhost", "127.0.0.1", "::1", "[::1]"]
+BACKLOG = 2048  # connections waiting to be accepted (uvicorn's default)
+MAX_CONCURRENT = 1000  # connections and requests at once; more get 503 instead of piling up
+GRACEFUL_SECONDS = 10  # on Ctrl-C, how long requests in flight may take to finish
+
+
+def build_app(bot, model_dir=None, cors_origins=(), loopback_only: bool = True):
+    """The Starlette app answering with `bot` (whose model calls must be thread-safe).
+
+    Args:
+        bot: a `Chatbot`, usually over an `api.BatchedModel`.
+        model_dir: the model folder, for `/api/info` (None: the shipped default model).
+        cors_origins: origins whose pages may call the API (CORS); none by default.
+        loopback_only: answer only requests whose Host is a loopback name.
+    """
+    info = api.describe(model_dir, bot)
+    pages = {
+        route: Response(_page_file(name), media_type=media_type, headers=PAGE_HEADERS)
+        for route, (name, media_type) in PAGE_FILES.items()
+    }
+    rng = random.Random()
+
+    async def page(request):
+        return pages[request.url.path]
+
+    async def ask(request):
+        story, question = api.parse_ask(await _read_body(request))
+        answer = await run_in_threadpool(bot.answer, story, question)
+        return JSONResponse(answer.to_json(), status_code=200 if answer.label else 422)
+
+    async def describe(request):
+        return JSONResponse(info)
+
+    async def example(request):
+        return JSONResponse(api.example(request.query_params.get("task"), rng))
+
+    async def health(request):
+        return JSONResponse({"status": "ok"})
+
+    routes = [Route(path, page) for path in PAGE_FILES]
+    routes += [
+        Route("/api/ask", ask, methods=["POST"]),
+        Route("/api/info", describe),
+        Route("/api/example", example),
+        Route("/healthz", health),
+    ]
+    middleware = []
+    if loopback_only:
+        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=LOOPBACK_NAMES))
+    if cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Content-Type"],
+            )
+        )
+    handlers = {BadRequest: _bad_request, HTTPException: _http_error, Exception: _server_error}
+    return Starlette(routes=routes, middleware=middleware, exception_handlers=handlers)
+
+
+def _page_file(name: str) -> bytes:
+    return importlib.resources.files("chatbot.frontends").joinpath("web", name).read_bytes()
+
+
+async def _read_body(request) -> bytes:
+    """The request body, refused with 413 as soon as it grows past `api.MAX_BODY_BYTES`."""
+    declared = request.headers.get("content-length", "")
+    too_large = BadRequest(f"the request body is over {api.MAX_BODY_BYTES:,} bytes", 413)
+    if declared.isdigit() and int(declared) > api.MAX_BODY_BYTES:
+        raise too_large
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > api.MAX_BODY_BYTES:
+            raise too_large
+    return bytes(body)
+
+
+async def _bad_request(request, error: BadRequest):
+    return JSONResponse({"error": str(error)}, status_code=error.status)
+
+
+async def _http_error(request, error: HTTPException):
+    return JSONResponse({"error": error.detail}, status_code=error.status_code)
+
+
+async def _server_error(request, error: Exception):
+    return JSONResponse({"error": f"the server failed: {error}"}, status_code=500)
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to (host, port); port 0 picks a free one. Raises ChatbotError if taken."""
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        # IPPROTO_TCP named, so asyncio sets TCP_NODELAY on each connection: without it, a
+        # reply's body waits for the client to acknowledge its headers (some 40 ms).
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(BACKLOG)  # now: a client that comes early waits instead of being refused
+    except OSError as error:
+        raise ChatbotError(
+            f"cannot listen on {host}:{port} ({error.strerror or error}); choose another "
+            "--port, or a --host of this machine"
+        ) from None
+    return sock
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` names this machine only (127.0.0.0/8, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def run_server(model_dir=None, host="127.0.0.1", port=8000, cors_origins=(), report=print):
+    """Load the model once and serve until Ctrl-C, then finish the requests in flight.
+
+    Args:
+        model_dir: the model folder; None means the shipped default model.
+        host, port: where to listen; port 0 picks a free port (the URL reported names it).
+        cors_origins: origins whose pages may call the API.
+        report: prints a line (where it listens, when it stops).
+    """
+    from chatbot.answering.bot import Chatbot
+    from chatbot.text import tokenize
+
+    sock = listen(host, port)  # before the slow model load: a taken port fails at once
+    batched = api.BatchedModel(Chatbot.load(model_dir).bundle)
+    bot = Chatbot(batched.vocabulary, batched.config, batched.answers, batched, batched.lexicon)
+    tokenize("warm up")  # imports NLTK (seconds) now rather than in the first request
+    app = build_app(bot, model_dir, cors_origins, loopback_only=is_loopback(host))
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        limit_concurrency=MAX_CONCURRENT,
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
+    )
+    address, bound_port = sock.getsockname()[:2]
+    shown = f"[{address}]" if ":" in address else address
+    report(f"chatbot serve: http://{shown}:{bound_port}/ (Ctrl-C stops)")
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn already stopped gracefully, then re-raised the Ctrl-C
+        pass
+    report("chatbot serve: stopped")

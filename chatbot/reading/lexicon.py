@@ -1,0 +1,365 @@
+"""Names, places and things as per-story slots, and the shapes of sentences and questions.
+
+A name says nothing about what its bearer does, so the model never sees one: "Alice went to the
+library." is read as "<name0> went to the <place0>", each story numbering its own people,
+places and objects. A word the vocabulary lacks is understood wherever it stands as a name,
+place or object stands in some sentence of training ("Alice" above); anywhere else it stays
+unknown ("Mary zorped to the kitchen."). Training numbers each story's slots at random, so no
+slot means anything of its own. The task-20 places and objects keep their words, because
+there they do carry meaning (hungry people go to the kitchen).
+
+A text's *shape* is its words with names, places, things and the closed word classes
+(colours, kinds, moods, directions, shapes, sizes) set aside: "Is Mary in the kitchen?" has
+the shape "is NAME in the PLACE". The `Lexicon` saved with a model holds the roles of the words
+it was trained with and the shapes it met, so a question of another shape is refused rather
+than guessed.
+"""
+
+import itertools
+import json
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from chatbot.errors import ChatbotError
+from chatbot.text import tokenize
+
+NAME, PLACE, OBJECT = "NAME", "PLACE", "OBJECT"
+ROLES = (NAME, PLACE, OBJECT)
+WORD = "WORD"  # a known word of no role ("then", "went"), as a near-miss finds it
+# Slots per role and story: more than the people, places or objects of any generated story.
+SLOTS = 40
+LEXICON_FORMAT = "chatbot-lexicon"
+MOST_NEW_WORDS = 3  # new words one text may hold and still be placed (3 ** 3 shapes to try)
+NEAR_MISS_LENGTH = 5  # a word this long, one edit from a known word, is taken as a typo
+CACHED_SHAPES = 100_000  # texts whose shape check is remembered, per kind (sentence, question)
+
+
+def slot(role: str, index: int) -> str:
+    """The token of a story's `index`-th person, place or object: "<name3>"."""
+    return f"<{role.lower()}{index}>"
+
+
+SLOT_TOKENS = tuple(slot(role, index) for role in ROLES for index in range(SLOTS))
+_ROLE_OF_SLOT = {slot(role, index): role for role in ROLES for index in range(SLOTS)}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A story and its questions as the model reads them, and what could not be read."""
+
+    sentences: tuple[tuple[str, ...], ...]  # per sentence its tokens, entities as slots
+    questions: tuple[tuple[str, ...], ...]
+    unknown: tuple[str, ...]  # words it could not place in any role, each once
+    near_misses: tuple[str, ...]  # unknown words one edit from a known word ("kitchn")
+    roles: dict = field(default_factory=dict)  # every entity word -> its role
+    left_out: tuple[int, ...] = ()  # sentences of a shape never met in training (no unknowns)
+    strange: tuple[bool, ...] = ()  # per question: its shape was never met in training
+    # Per question: its subject, when a new word (not in the lexicon) names a person or thing
+    # the story never mentions ("Is Zorblax in the kitchen?"). Known ones are answered, as in
+    # training, where "Is Sandra carrying the milk?" may ask about milk of no story (no).
+    unmentioned: tuple[tuple[str, ...], ...] = ()
+
+    def refused(self, question: int = 0) -> bool:
+        """Whether question number `question` cannot be answered from this reading."""
+        return bool(self.unknown or self.strange[question] or self.unmentioned[question])
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The roles of known words, and the shapes of the sentences and questions of training.
+
+    Args:
+        roles: known name, place and object words -> NAME, PLACE or OBJECT.
+        kept: entity words that keep their own token (their meaning matters).
+        classes: closed-class words -> their class ("COLOUR"), set aside in shapes only.
+        sentence_shapes: shape -> an example sentence of it, as met in training.
+        question_shapes: shape -> an example question.
+    """
+
+    roles: dict[str, str]
+    kept: frozenset[str]
+    classes: dict[str, str]
+    sentence_shapes: dict[str, str] = field(default_factory=dict)
+    question_shapes: dict[str, str] = field(default_factory=dict)
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def of_world(cls) -> "Lexicon":
+        """The roles of the generator's seen words (never its held-out ones), without shapes."""
+        from chatbot.stories import world
+
+        return cls(*world.word_roles())
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """An example question of each shape met in training, shortest first."""
+        return tuple(sorted(self.question_shapes.values(), key=lambda text: (len(text), text)))
+
+    # ---- reading ------------------------------------------------------------------------------
+    def read(
+        self,
+        sentences: Sequence[str],
+        questions: Sequence[str] = (),
+        known: Iterable[str] = (),
+        rng: random.Random | None = None,
+    ) -> Reading:
+        """Tokenize a story and its questions, putting each entity in its story's slot.
+
+        Args:
+            sentences: the story's sentence texts, oldest first.
+            questions: question texts about it (they share its slots).
+            known: the model's other words; a word neither known nor in `roles` is placed by
+                the shapes (a new name stands where names stand) or else reported unknown.
+            rng: numbers the slots at random (training); None numbers them in order of first
+                mention, so the same story always reads the same.
+
+        Raises:
+            ChatbotError: more people, places or objects than `SLOTS`.
+        """
+        story = [tuple(tokenize(text)) for text in sentences]
+        asked = [tuple(tokenize(text)) for text in questions]
+        known = self._known_words(known)
+        roles = dict(self.roles)
+        new = {w for text in story + asked for w in text if w not in known and w not in roles}
+        placed, near = self._place_new(story, asked, new, known)
+        roles.update(placed)
+        unknown = (
+            tuple(w for w in _in_order(story + asked) if w in new and w not in placed)
+            if new
+            else ()
+        )
+        unknown_words = set(unknown)
+        entities = [self._entities(text, roles, placed) for text in story + asked]
+        in_order = dict.fromkeys(word for words in entities for word in words)
+        numbering = _numbering(in_order, roles, self.kept, rng)
+        mentioned = {word for words in entities[: len(story)] for word in words}
+        return Reading(
+            sentences=tuple(
+                _anonymise(text, numbering) if words else text
+                for text, words in zip(story, entities, strict=False)
+            ),
+            questions=tuple(_anonymise(text, numbering) for text in asked),
+            unknown=unknown,
+            near_misses=tuple(word for word in unknown if word in near),
+            roles={word: roles[word] for word in in_order},
+            left_out=tuple(
+                index
+                for index, text in enumerate(story)
+                if self.sentence_shapes
+                and unknown_words.isdisjoint(text)
+                and not self._known_shape(text, roles, placed, self.sentence_shapes)
+            ),
+            strange=tuple(
+                bool(self.question_shapes)
+                and unknown_words.isdisjoint(text)
+                and not self._known_shape(text, roles, placed, self.question_shapes)
+                for text in asked
+            ),
+            unmentioned=tuple(_unmentioned(text, roles, placed, mentioned) for text in asked),
+        )
+
+    def shape(self, tokens: Sequence[str], roles: dict | None = None) -> str:
+        """The shape of a tokenized text: "is NAME in the PLACE".
+
+        Slots and words with a role become the role, closed-class words their class.
+        """
+        roles = self.roles if roles is None else roles
+        return " ".join(
+            _ROLE_OF_SLOT.get(w) or roles.get(w) or self.classes.get(w) or w for w in tokens
+        )
+
+    def _entities(self, text: tuple[str, ...], roles: dict, placed: dict) -> tuple[str, ...]:
+        """The words of a text that name a person, place or thing; remembered as `_known_shape`."""
+        if placed and not placed.keys().isdisjoint(text):
+            return tuple(word for word in text if word in roles)
+        found = self._cache.setdefault("entities", {})
+        if text not in found:
+            if len(found) > CACHED_SHAPES:
+                found.clear()
+            found[text] = tuple(word for word in text if word in roles)
+        return found[text]
+
+    def _known_shape(self, text: tuple[str, ...], roles: dict, placed: dict, shapes: dict) -> bool:
+        """Whether a text's shape is one of `shapes`; remembered for texts of no new word."""
+        if placed and not placed.keys().isdisjoint(text):
+            return self.shape(text, roles) in shapes
+        known = self._cache.setdefault(id(shapes), {})
+        if text not in known:
+            if len(known) > CACHED_SHAPES:  # typed stories are endless: keep the memory bounded
+                known.clear()
+            known[text] = self.shape(text) in shapes
+        return known[text]
+
+    def _known_words(self, known: Iterable[str]) -> frozenset[str]:
+        """`known` as a set, remembered: every call of one model passes the same words."""
+        cached = self._cache.get("known")
+        if known is cached and cached is not None:
+            return self._cache["set"]
+        if not isinstance(known, tuple | frozenset) or known != cached:
+            self._cache.clear()
+            self._cache["known"] = known if isinstance(known, tuple | frozenset) else None
+            self._cache["set"] = frozenset(known)
+        return self._cache["set"]
+
+    def _near_roles(self, word: str, known: frozenset[str]) -> set:
+        """The roles of the known words one edit from `word` (WORD for a word of no role)."""
+        if len(word) < NEAR_MISS_LENGTH:
+            return set()
+        found = self._cache.setdefault("near", {})
+        if word not in found:
+            found[word] = {
+                self.roles.get(other, WORD)
+                for other in itertools.chain(known, self.roles)
+                if _one_edit(word, other)
+            }
+        return found[word]
+
+    def _place_new(self, story, asked, new: set[str], known) -> tuple[dict, set]:
+        """(new word -> the role it stands in, the new words taken as typos).
+
+        A typo ("kitchn") is a new word one edit from a known word of the role it stands in;
+        "towel" stands as an object, one edit from the place "tower": a new object.
+        """
+        placed = self._place(story, asked, new) if new else {}
+        near = {word for word in new if self._near_roles(word, known) & {placed.get(word), WORD}}
+        return {word: role for word, role in placed.items() if word not in near}, near
+
+    def _place(self, story, asked, new: set[str]) -> dict[str, str]:
+        """Roles for new words: those that give every text holding them a known shape.
+
+        A text no choice of roles makes known (a strange question, say) decides nothing.
+        """
+        choices: dict[str, set[str]] = {}
+        for texts, shapes in ((story, self.sentence_shapes), (asked, self.question_shapes)):
+            for text in set(texts):
+                words = sorted(new.intersection(text))
+                if not words or len(words) > MOST_NEW_WORDS:
+                    continue
+                fitting: dict[str, set[str]] = {word: set() for word in words}
+                for guess in itertools.product(ROLES, repeat=len(words)):
+                    if (
+                        self.shape(text, {**self.roles, **dict(zip(words, guess, strict=True))})
+                        in shapes
+                    ):
+                        for word, role in zip(words, guess, strict=True):
+                            fitting[word].add(role)
+                if any(fitting.values()):
+                    for word in words:
+                        choices[word] = choices.get(word, set(ROLES)) & fitting[word]
+        return {word: min(roles, key=ROLES.index) for word, roles in choices.items() if roles}
+
+    # ---- learning shapes, saving, loading -----------------------------------------------------
+    def learn_shapes(self, sentences: Iterable[str], questions: Iterable[str]) -> "Lexicon":
+        """A copy that also knows the shapes of these texts, each kept with its first example."""
+        sentence_shapes = dict(self.sentence_shapes)
+        question_shapes = dict(self.question_shapes)
+        for texts, shapes in ((sentences, sentence_shapes), (questions, question_shapes)):
+            for text in texts:
+                shapes.setdefault(self.shape(tokenize(text)), text)
+        return Lexicon(self.roles, self.kept, self.classes, sentence_shapes, question_shapes)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "format": LEXICON_FORMAT,
+                "roles": self.roles,
+                "kept": sorted(self.kept),
+                "classes": self.classes,
+                "sentence_shapes": self.sentence_shapes,
+                "question_shapes": self.question_shapes,
+            },
+            indent=0,
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_json(cls, data: dict, source: str) -> "Lexicon":
+        """A lexicon from parsed JSON; a file of another format raises ChatbotError."""
+        try:
+            if data.get("format") != LEXICON_FORMAT:
+                raise ValueError
+            return cls(
+                roles=_strings(data["roles"]),
+                kept=frozenset(data["kept"]),
+                classes=_strings(data["classes"]),
+                sentence_shapes=_strings(data["sentence_shapes"]),
+                question_shapes=_strings(data["question_shapes"]),
+            )
+        except (AttributeError, KeyError, TypeError, ValueError):
+            raise ChatbotError(
+                f"{source} is not a lexicon file; rebuild the model folder"
+            ) from None
+
+
+def _strings(data) -> dict[str, str]:
+    if not isinstance(data, dict) or not all(
+        isinstance(key, str) and isinstance(value, str) for key, value in data.items()
+    ):
+        raise TypeError
+    return dict(data)
+
+
+def _unmentioned(question, roles: dict, placed: dict, mentioned: set) -> tuple[str, ...]:
+    """The question's subject, when it is a new person or thing the story never mentions.
+
+    "Is Zorblax in the kitchen?" cannot be answered; "Did Mary give the milk to Zorblax?" can
+    (no), as training's "no" forms ask it about people and things of no story.
+    """
+    subject = next((word for word in question if roles.get(word) in (NAME, OBJECT)), None)
+    if subject is None or subject not in placed or subject in mentioned:
+        return ()
+    return (subject,)
+
+
+def _in_order(texts) -> list[str]:
+    """Every word of the texts once, in order of first appearance."""
+    return list(dict.fromkeys(word for text in texts for word in text))
+
+
+def _numbering(words, roles: dict, kept, rng: random.Random | None) -> dict[str, str]:
+    """Entity word -> its slot token: first mention first, or at random when training.
+
+    Args:
+        words: the story's entity words, each once, in order of first mention.
+    """
+    numbering, counts = {}, dict.fromkeys(ROLES, 0)
+    order = {role: list(range(SLOTS)) for role in ROLES}
+    if rng is not None:
+        for numbers in order.values():
+            rng.shuffle(numbers)
+    for word in words:
+        role = roles.get(word)
+        if role is None or word in kept:
+            continue
+        if counts[role] == SLOTS:
+            raise ChatbotError(
+                f"the story names more than {SLOTS} different {role.lower()}s, the most I "
+                "tell apart; tell a shorter story"
+            )
+        numbering[word] = slot(role, order[role][counts[role]])
+        counts[role] += 1
+    return numbering
+
+
+def _anonymise(tokens: Sequence[str], numbering: dict[str, str]) -> tuple[str, ...]:
+    return tuple(numbering.get(word, word) for word in tokens)
+
+
+def _one_edit(word: str, other: str) -> bool:
+    """Whether `other` is `word` with one letter changed, added, dropped or two swapped."""
+    if word == other or abs(len(word) - len(other)) > 1:
+        return False
+    if len(word) == len(other):
+        diffs = [i for i, (a, b) in enumerate(zip(word, other, strict=True)) if a != b]
+        if len(diffs) == 1:
+            return True
+        i = diffs[0]
+        return (
+            len(diffs) == 2
+            and diffs[1] == i + 1
+            and (word[i], word[i + 1]) == (other[i + 1], other[i])
+        )
+    short, long = sorted((word, other), key=len)
+    i = next((i for i, (a, b) in enumerate(zip(short, long, strict=False)) if a != b), len(short))
+    return short[i:] == long[i + 1 :]

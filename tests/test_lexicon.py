@@ -1,0 +1,126 @@
+"""Tests for chatbot.entities: per-story slots for names, places and objects, and shapes."""
+
+import json
+import random
+
+import pytest
+
+from chatbot.errors import ChatbotError
+from chatbot.reading.lexicon import SLOTS, Lexicon, slot
+from chatbot.text import tokenize
+
+SENTENCES = ["Mary went to the hallway.", "John got the football there."]
+QUESTIONS = ["Is Mary in the hallway?", "Is the football in the hallway?"]
+KNOWN = tokenize("went to the got there is in")
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return Lexicon.of_world().learn_shapes(SENTENCES, QUESTIONS)
+
+
+def test_shapes_set_names_places_objects_and_word_classes_aside(lexicon):
+    assert lexicon.shape(tokenize("Is Mary in the hallway?")) == "is NAME in the PLACE"
+    assert lexicon.shape(tokenize("The cat is gray.")) == "the KIND is COLOUR"
+    assert lexicon.shape(("<name3>", "went", "to", "the", "<place0>")) == "NAME went to the PLACE"
+    assert lexicon.sentence_shapes == {
+        "NAME went to the PLACE": "Mary went to the hallway.",
+        "NAME got the OBJECT there": "John got the football there.",
+    }
+    assert lexicon.forms == ("Is Mary in the hallway?", "Is the football in the hallway?")
+
+
+def test_the_generators_held_out_words_have_no_role():
+    from chatbot.stories.world import words
+
+    roles = Lexicon.of_world().roles
+    assert roles["mary"] == "NAME" and roles["hallway"] == "PLACE" and roles["ball"] == "OBJECT"
+    assert not {"saanvi", "lighthouse", "teapot"} & set(roles)
+    assert words.HELD_OUT_FEMALE[-1] == "Saanvi"
+
+
+def test_entities_become_slots_numbered_by_first_mention(lexicon):
+    reading = lexicon.read(
+        ["Mary went to the hallway.", "John went to the office."], ["Is John in the hallway?"],
+        KNOWN,
+    )  # fmt: skip
+    assert reading.sentences == (
+        ("<name0>", "went", "to", "the", "<place0>"),
+        ("<name1>", "went", "to", "the", "<place1>"),
+    )
+    assert reading.questions == (("is", "<name1>", "in", "the", "<place0>"),)
+    assert (reading.unknown, reading.left_out, reading.strange, reading.unmentioned) == (
+        (), (), (False,), ((),)
+    )  # fmt: skip
+    assert not reading.refused(0)
+
+
+def test_kept_words_stay_words(lexicon):
+    """Task 20's places and objects mean something of their own (hungry -> kitchen)."""
+    reading = lexicon.read(["Mary went to the kitchen."], known=KNOWN)
+    assert reading.sentences == (("<name0>", "went", "to", "the", "kitchen"),)
+    assert "kitchen" in lexicon.kept
+
+
+def test_new_words_take_the_role_their_place_in_a_known_shape_gives(lexicon):
+    reading = lexicon.read(
+        ["Zelda went to the lighthouse.", "Saanvi got the teapot there."],
+        ["Is the teapot in the lighthouse?"],
+        KNOWN,
+    )
+    assert reading.roles == {
+        "zelda": "NAME", "lighthouse": "PLACE", "saanvi": "NAME", "teapot": "OBJECT",
+    }  # fmt: skip
+    assert reading.unknown == () and not reading.refused(0)
+    assert reading.questions == (("is", "the", "<object0>", "in", "the", "<place0>"),)
+
+
+def test_words_it_cannot_place_near_misses_and_strange_texts(lexicon):
+    reading = lexicon.read(
+        ["Mary zorped to the hallway.", "Mary to the hallway went."],
+        ["Is Mary in the kitchn?", "Is Mary the hallway in?", "Is Zorblax in the hallway?"],
+        KNOWN,
+    )
+    assert reading.unknown == ("zorped", "kitchn")
+    assert reading.near_misses == ("kitchn",)
+    assert reading.left_out == (1,)  # known words, a shape never met; 0 has an unknown word
+    assert reading.strange == (False, True, False)
+    assert reading.unmentioned == ((), (), ("zorblax",))
+    assert reading.roles["zorblax"] == "NAME"
+
+
+def test_training_numbers_slots_at_random_and_the_same_seed_alike(lexicon):
+    story = [f"{name} went to the hallway." for name in ("Mary", "John", "Sandra", "Daniel")]
+    first = lexicon.read(story, known=KNOWN, rng=random.Random(1))
+    assert first == lexicon.read(story, known=KNOWN, rng=random.Random(1))
+    names = [sentence[0] for sentence in first.sentences]
+    assert len(set(names)) == 4 and names != [slot("NAME", i) for i in range(4)]
+    assert lexicon.read(story, known=KNOWN).sentences[3][0] == "<name3>"
+
+
+def test_more_people_than_slots_is_a_one_line_error(lexicon):
+    from chatbot.stories.world import words
+
+    names = (words.FEMALE + words.MALE)[: SLOTS + 1]
+    with pytest.raises(ChatbotError, match=f"^the story names more than {SLOTS} different names"):
+        lexicon.read([f"{name} went to the hallway." for name in names], known=KNOWN)
+
+
+def test_save_and_load_give_the_same_lexicon(lexicon):
+    text = lexicon.to_json()
+    assert Lexicon.from_json(json.loads(text), "lexicon.json") == lexicon
+    assert json.loads(text)["format"] == "chatbot-lexicon"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{}, {"format": "chatbot-lexicon"}, [], {"format": "chatbot-lexicon", "roles": {"a": 1}}],
+)
+def test_a_damaged_lexicon_is_named(lexicon, data):
+    if isinstance(data, dict) and len(data) == 2:
+        data = {**json.loads(lexicon.to_json()), **data}
+    with pytest.raises(ChatbotError) as error:
+        Lexicon.from_json(data, "models/x/lexicon.json")
+    assert str(error.value) == (
+        "models/x/lexicon.json is not a lexicon file; rebuild the model folder"
+    )
