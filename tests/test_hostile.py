@@ -21,7 +21,8 @@ from chatbot import untrusted
 from chatbot.answering.bot import read_story
 from chatbot.errors import ChatbotError
 from chatbot.files import write_text_atomic
-from chatbot.frontends.repl import Session, open_history
+from chatbot.frontends.repl import Session
+from chatbot.frontends.terminal import open_history
 from chatbot.network.folder import load_model_dir, read_config, save_model_dir
 from chatbot.stories import babi
 from chatbot.text import split_sentences
@@ -391,7 +392,7 @@ def test_history_that_cannot_be_opened_is_named(tmp_path):
 def test_terminal_history_falls_back_to_memory_with_a_notice(tmp_path, monkeypatch):
     from prompt_toolkit.history import InMemoryHistory
 
-    from chatbot.frontends import repl
+    from chatbot.frontends import terminal
 
     (tmp_path / "history").mkdir()
     monkeypatch.setenv("CHATBOT_HISTORY", str(tmp_path / "history"))
@@ -408,7 +409,7 @@ def test_terminal_history_falls_back_to_memory_with_a_notice(tmp_path, monkeypat
     monkeypatch.setattr(
         "prompt_toolkit.print_formatted_text", lambda text, style: shown.append(text)
     )
-    repl._run_terminal(Session(FakeBot()), [])
+    terminal.run_terminal(Session(FakeBot()))
     assert isinstance(made[0], InMemoryHistory)
     assert "history will not be kept: cannot open" in "".join(text for _, text in shown[0])
 

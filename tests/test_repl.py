@@ -25,9 +25,9 @@ from chatbot.frontends.repl import (
     Session,
     attention_bar,
     format_answer,
-    history_path,
     run_session,
 )
+from chatbot.frontends.terminal import history_path
 from chatbot.stories.world import MIX, TASKS, generate_stories, words
 from chatbot.text import Vocabulary
 

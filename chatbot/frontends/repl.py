@@ -4,20 +4,19 @@
 nothing, so tests drive it line by line. `run_session` feeds it: on a terminal through a
 prompt_toolkit prompt (history, completion, Ctrl-C clears the line, Ctrl-D leaves), otherwise
 line by line from a stream in batch mode, where each question gives exactly one line on stdout
-and every notice goes to stderr.
+and every notice goes to stderr. The terminal's prompt, history and completion are
+`frontends.terminal`'s.
 
 The session needs a bot with `answer(story, question) -> Answer`, `check_statement(sentence)`
 (why a sentence cannot join the story, or None), `memory` (sentences a question can see),
-`known_words` (completion) and `forms` (for :help); `chatbot.bot.Chatbot` is one, tests use a fake.
+`known_words` (completion) and `forms` (for :help); `answering.bot.Chatbot` is one, tests use a
+fake.
 """
 
-import os
 import random
-import stat
 import sys
 from collections import deque
 from dataclasses import dataclass
-from pathlib import Path
 
 from chatbot import __version__
 from chatbot.answering.bot import LEFT_OUT, is_question
@@ -30,7 +29,6 @@ MAX_LINE = 2000  # characters; a longer line is refused rather than cut somewher
 BAR_WIDTH = 20  # characters of a full attention bar in :why
 SHOWN_WEIGHT = 0.01  # :why lists sentences with at least this attention weight
 EXAMPLE_QUESTIONS = 8  # questions generated for :example: enough for one whole story
-HISTORY_VARIABLE = "CHATBOT_HISTORY"  # where the terminal history goes, if set
 MAX_UNDO = 100  # changes :undo can take back; older ones are forgotten
 
 ANSWER, OUTPUT, NOTICE = "answer", "output", "notice"
@@ -332,33 +330,6 @@ def _count(items, noun: str = "sentence") -> str:
 # Running a session ----------------------------------------------------------------------------
 
 
-def history_path() -> Path:
-    """Where the terminal history lives: $CHATBOT_HISTORY, else the user's state folder."""
-    if os.environ.get(HISTORY_VARIABLE):
-        return user_path(os.environ[HISTORY_VARIABLE])
-    state = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
-    return Path(state) / "chatbot" / "history"
-
-
-def open_history(path: Path) -> str | None:
-    """Make the history file ready (0600, in a 0700 folder if it makes one), or say why not.
-
-    Returns:
-        None when `path` is a regular file that can be read and appended to, else the problem.
-    """
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK, 0o600)
-    except OSError as error:
-        return f"cannot open {printable(str(path))} ({error.strerror})"
-    try:
-        if not stat.S_ISREG(os.fstat(handle).st_mode):
-            return f"{printable(str(path))} is not a regular file"
-    finally:
-        os.close(handle)
-    return None
-
-
 def run_session(bot, input=None, output=None, errors=None, interactive=None, seed=None) -> None:
     """Hold a conversation until the input ends or the person types :quit.
 
@@ -384,7 +355,9 @@ def run_session(bot, input=None, output=None, errors=None, interactive=None, see
         interactive = input.isatty() and output.isatty()
     session = Session(bot, seed=seed)
     if interactive:
-        _run_terminal(session, bot.known_words)
+        from chatbot.frontends.terminal import run_terminal  # prompt_toolkit: only here
+
+        run_terminal(session)
     else:
         _run_batch(session, input, output, errors)
 
@@ -409,41 +382,3 @@ def _run_batch(session: Session, input, output, errors) -> None:
             stream.flush()
         if session.finished:
             break
-
-
-def _run_terminal(session: Session, words) -> None:
-    from prompt_toolkit import PromptSession, print_formatted_text
-    from prompt_toolkit.completion import WordCompleter
-    from prompt_toolkit.formatted_text import FormattedText
-    from prompt_toolkit.history import FileHistory, InMemoryHistory
-    from prompt_toolkit.styles import Style
-
-    style = Style.from_dict({"answer": "bold", "notice": "ansiyellow", "banner": "ansicyan"})
-
-    def show(text: str, kind: str = OUTPUT) -> None:
-        text = printable(text, newlines=True)
-        print_formatted_text(FormattedText([(f"class:{kind}", text)]), style=style)
-
-    path = history_path()
-    problem = open_history(path)
-    if problem:
-        history = InMemoryHistory()
-        show(f"history will not be kept: {problem}", NOTICE)
-    else:
-        history = FileHistory(str(path))
-    completer = WordCompleter([*COMMANDS, *words], ignore_case=True, WORD=True)
-    prompt = PromptSession(history=history, completer=completer, complete_while_typing=False)
-    show(BANNER, "banner")
-    while not session.finished:
-        try:
-            line = prompt.prompt("> ")
-        except KeyboardInterrupt:  # Ctrl-C: the line is dropped, a fresh prompt follows
-            continue
-        except EOFError:  # Ctrl-D
-            break
-        try:
-            replies = _safe_handle(session, line)
-        except KeyboardInterrupt:
-            replies = _notice("(interrupted)")
-        for reply in replies:
-            show(reply.text, reply.kind)
