@@ -1,4 +1,5 @@
-"""Input from outside (files, model folders, typed lines): its caps, bounded reads, safe printing.
+"""Input from outside (files, model folders, typed lines, requests): its caps, bounded reads,
+safe printing.
 
 Everything the chatbot reads from a file goes through `read_file`: only a regular file (never a
 FIFO, a device such as /dev/zero, or a folder) no larger than its cap, read with at most that many
@@ -26,6 +27,11 @@ MAX_VOCABULARY_BYTES = 64 * MB  # vocabulary.json
 MAX_LINE_CHARACTERS = 1 * MB  # one line of a story or bAbI file
 MAX_WORD_CHARACTERS = 100  # one word (a run of characters without space)
 MAX_STORY_SENTENCES = 4096  # sentences in one story, of a file or typed
+# What `chatbot serve` reads of one request:
+MAX_BODY_BYTES = 64 * 1024  # a request body; far more than any story the memory can hold
+MAX_STORY_CHARACTERS = 20_000  # the story, all sentences together
+MAX_LISTED_SENTENCES = 1000  # when the story is given as a list: well over the memory of 256
+MAX_QUESTION_CHARACTERS = 500
 MAX_JSON_DEPTH = 32  # nesting of a model folder's JSON (ours never goes past 4)
 MAX_JSON_DIGITS = 30  # digits of one number in a model folder's JSON
 # model.keras is a zip archive: what Keras would unpack is checked first (a zip bomb is refused).

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from chatbot.errors import BadRequest
-from chatbot.frontends.api import MAX_BODY_BYTES, BatchedModel, example, parse_ask
+from chatbot.frontends.api import BatchedModel, example, parse_ask
 from chatbot.stories.world import TASKS
+from chatbot.untrusted import MAX_BODY_BYTES
 
 
 class SlowBundle:

@@ -19,11 +19,13 @@ from concurrent.futures import Future
 import numpy as np
 
 from chatbot.errors import BadRequest
+from chatbot.untrusted import (
+    MAX_BODY_BYTES,
+    MAX_LISTED_SENTENCES,
+    MAX_QUESTION_CHARACTERS,
+    MAX_STORY_CHARACTERS,
+)
 
-MAX_BODY_BYTES = 64 * 1024  # a request body; far more than any story the memory can hold
-MAX_STORY_CHARACTERS = 20_000  # the story, all sentences together
-MAX_STORY_SENTENCES = 1000  # when the story is given as a list: well over the memory of 256
-MAX_QUESTION_CHARACTERS = 500
 MAX_BATCH = 64  # questions per model call; more waiting ones go in the next call
 ASK_KEYS = ("story", "question")
 ASK_SHAPE = '{"story": "text" or ["sentence", ...], "question": "Is ...?"}'
@@ -72,9 +74,9 @@ def _check_story(story) -> None:
     if isinstance(story, list):
         if not all(isinstance(sentence, str) for sentence in story):
             raise BadRequest(f'"story" as a list must hold only strings; send {ASK_SHAPE}')
-        if len(story) > MAX_STORY_SENTENCES:
+        if len(story) > MAX_LISTED_SENTENCES:
             raise BadRequest(
-                f"the story has {len(story):,} sentences; send at most {MAX_STORY_SENTENCES} "
+                f"the story has {len(story):,} sentences; send at most {MAX_LISTED_SENTENCES} "
                 "(the model remembers only the newest few)"
             )
         characters = sum(map(len, story))
@@ -155,13 +157,12 @@ def describe(model_dir, bot) -> dict:
     that task, new names, places and objects included (a story with a word it cannot read gets
     "cannot answer").
     """
-    from chatbot.frontends.repl import EXAMPLE_QUESTIONS
     from chatbot.network.folder import describe_model
-    from chatbot.stories.world import TASKS, generate_stories
+    from chatbot.stories.world import TASKS, example_story
 
     tasks = []
     for task, name in sorted(TASKS.items()):
-        story = generate_stories(task, EXAMPLE_QUESTIONS, seed=0)[0]
+        story = example_story(task, seed=0)
         sentence, question = story.sentences[0].text, story.questions[0].text
         texts = [line.text for line in story.sentences], [line.text for line in story.questions]
         known = not bot.read(*texts).unknown  # new names, places and objects are read
@@ -188,19 +189,16 @@ def example(task: str | None, rng: random.Random) -> dict:
     Raises:
         BadRequest: a task with no generator.
     """
-    from chatbot.frontends.repl import EXAMPLE_QUESTIONS
-    from chatbot.stories.world import TASKS, generate_stories, task_named
+    from chatbot.stories.world import TASKS, example_story, questions_to_try, task_named
 
     known = sorted(TASKS)
     number = rng.choice(known) if not task else task_named(task)
     if number not in TASKS:  # None, or the mixed stories: the page shows one task's story
         raise BadRequest(f"no generator for task {task[:20]!r}; use one of {known}")
-    story = generate_stories(number, EXAMPLE_QUESTIONS, rng.randrange(2**31))[0]
+    story = example_story(number, rng.randrange(2**31))
     return {
         "task": number,
         "name": TASKS[number],
         "story": [sentence.text for sentence in story.sentences],
-        # Without bAbI's answers: those hold where the question stands in the story, not after
-        # the whole of it, which is what the page asks about.
-        "questions": list(dict.fromkeys(question.text for question in story.questions)),
+        "questions": questions_to_try(story),
     }

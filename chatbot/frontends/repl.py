@@ -28,7 +28,6 @@ from chatbot.untrusted import MAX_STORY_SENTENCES, control_characters, invalid_b
 MAX_LINE = 2000  # characters; a longer line is refused rather than cut somewhere arbitrary
 BAR_WIDTH = 20  # characters of a full attention bar in :why
 SHOWN_WEIGHT = 0.01  # :why lists sentences with at least this attention weight
-EXAMPLE_QUESTIONS = 8  # questions generated for :example: enough for one whole story
 MAX_UNDO = 100  # changes :undo can take back; older ones are forgotten
 
 ANSWER, OUTPUT, NOTICE = "answer", "output", "notice"
@@ -287,7 +286,7 @@ class Session:
         return self._take_story(f":load {where}", where, story)
 
     def _example(self, argument: str) -> list[Reply]:
-        from chatbot.stories.world import MIX, TASKS, generate_stories, task_named
+        from chatbot.stories.world import MIX, TASKS, example_story, task_named
 
         if argument:
             task = task_named(argument)
@@ -296,12 +295,14 @@ class Session:
         else:  # any of the tasks the shipped model was trained on
             task = self._random.choice([*sorted(TASKS), MIX])
         seed = self._random.randrange(2**31)
-        story = generate_stories(task, EXAMPLE_QUESTIONS, seed)[0]
+        story = example_story(task, seed)
         name = "mixed stories" if task == MIX else f"task qa{task}"
         return self._take_story(":example", f"an example story of {name}", story)
 
     def _take_story(self, what: str, where: str, story) -> list[Reply]:
         """Make a bAbI story the current one and list its questions to try."""
+        from chatbot.stories.world import questions_to_try
+
         sentences = [sentence.text for sentence in story.sentences]
         for number, sentence in enumerate(sentences, start=1):
             problem = self.bot.check_statement(sentence)
@@ -311,7 +312,7 @@ class Session:
             return _notice(f"{where} has no sentences")
         notices = self._change_story(what, sentences)
         lines = [f"{where}:", self._show_story("")[0].text]
-        questions = list(dict.fromkeys(question.text for question in story.questions))
+        questions = questions_to_try(story)
         if questions:
             lines.append("questions to try:")
             lines.extend(f"  {question}" for question in questions)

@@ -21,6 +21,7 @@ import socket
 
 from chatbot.errors import BadRequest, ChatbotError
 from chatbot.frontends import api
+from chatbot.untrusted import MAX_BODY_BYTES
 
 WEB_EXTRA_MISSING = (
     "chatbot serve needs Starlette and uvicorn: run pip install '.[web]' in the chatbot folder "
@@ -119,15 +120,15 @@ def _page_file(name: str) -> bytes:
 
 
 async def _read_body(request) -> bytes:
-    """The request body, refused with 413 as soon as it grows past `api.MAX_BODY_BYTES`."""
+    """The request body, refused with 413 as soon as it grows past `MAX_BODY_BYTES`."""
     declared = request.headers.get("content-length", "")
-    too_large = BadRequest(f"the request body is over {api.MAX_BODY_BYTES:,} bytes", 413)
-    if declared.isdigit() and int(declared) > api.MAX_BODY_BYTES:
+    too_large = BadRequest(f"the request body is over {MAX_BODY_BYTES:,} bytes", 413)
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         raise too_large
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
-        if len(body) > api.MAX_BODY_BYTES:
+        if len(body) > MAX_BODY_BYTES:
             raise too_large
     return bytes(body)
 

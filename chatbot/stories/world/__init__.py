@@ -22,9 +22,11 @@ from chatbot.stories.world.tasks import (
     SPLITS,
     TASKS,
     TRAINING_SHARES,
+    example_story,
     file_name,
     generate_files,
     generate_stories,
+    questions_to_try,
     task_named,
 )
 from chatbot.stories.world.words import word_roles
@@ -37,9 +39,11 @@ __all__ = [
     "SPLITS",
     "TASKS",
     "TRAINING_SHARES",
+    "example_story",
     "file_name",
     "task_named",
     "generate_files",
     "generate_stories",
+    "questions_to_try",
     "word_roles",
 ]

@@ -70,6 +70,7 @@ TRAINING_SHARES = {
 }
 SPLITS = ("train", "valid", "test")
 MAX_QUESTIONS = 1_000_000  # per task and split: ten times bAbI's largest files
+EXAMPLE_QUESTIONS = 8  # questions of an example story: enough for one whole story
 CHOICES = "task numbers 1 to 20 and mix"
 
 
@@ -115,6 +116,25 @@ def _check_questions(questions) -> int:
             f"--questions must be at most {MAX_QUESTIONS:,} (questions per task); got {questions:,}"
         )
     return questions
+
+
+def example_story(task, seed: int):
+    """One generated story to show a person (`:example`, `GET /api/example`, `/api/info`).
+
+    Args:
+        task: a bAbI task number, 1 to 20, or "mix".
+        seed: any integer; the same seed gives the same story.
+
+    Returns:
+        The first `babi.Story` of `EXAMPLE_QUESTIONS` generated questions.
+    """
+    return generate_stories(task, EXAMPLE_QUESTIONS, seed)[0]
+
+
+def questions_to_try(story) -> list[str]:
+    """The distinct questions of a story, in order, without their answers (which hold where
+    each question stands in the story, not after the whole of it)."""
+    return list(dict.fromkeys(question.text for question in story.questions))
 
 
 def generate_stories(task, questions: int, seed: int = 0, split: str = "train") -> list:
