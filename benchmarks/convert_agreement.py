@@ -12,13 +12,16 @@ Usage (from the project root):
 """
 
 import argparse
+import os
 import time
 from pathlib import Path
 
 from chatbot.stories.babi import expand_paths, task_of
 from chatbot.stories.convert import agreement
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "babi"
+# The shared folder beside the project: $CHATBOT_SHARED, else ../shared.
+SHARED = Path(os.environ.get("CHATBOT_SHARED") or Path(__file__).resolve().parents[2] / "shared")
+SHARED = SHARED / "babi"
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ Prints a Markdown table for docs/BENCHMARKS.md.
 """
 
 import argparse
+import os
 import platform
 import tempfile
 import time
@@ -23,7 +24,8 @@ from pathlib import Path
 from chatbot.stories import world
 from chatbot.stories.babi import read_stories
 
-BABI = Path(__file__).resolve().parent.parent.parent / "shared" / "babi" / "en"
+SHARED = os.environ.get("CHATBOT_SHARED") or Path(__file__).resolve().parents[2] / "shared"
+BABI = Path(SHARED) / "babi" / "en"
 
 
 def describe(path: Path, top: int = 4) -> tuple[int, int, str, str]:

@@ -15,6 +15,7 @@ held-out check.
   no list of the generator (objects kept), each story consistently.
 """
 
+import os
 import random
 import re
 from dataclasses import dataclass, field, replace
@@ -25,7 +26,9 @@ from chatbot.stories.babi import Sentence, Story, examples_of, read_stories, tas
 from chatbot.stories.convert import convert_files
 from chatbot.stories.world.words import FEMALE, MALE, MOOD_PLACE, PLACES
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "babi"
+# The shared folder beside the project: $CHATBOT_SHARED, else ../shared.
+SHARED = Path(os.environ.get("CHATBOT_SHARED") or Path(__file__).resolve().parents[2] / "shared")
+SHARED = SHARED / "babi"
 YES_NO_TASKS = (6, 9, 10, 17, 18)  # bAbI's own yes/no tasks
 GENERATED_SEED = 1001  # no training run uses it (training uses seed 0 and its own)
 LONG_SEED = 1002

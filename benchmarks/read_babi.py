@@ -9,6 +9,7 @@ Usage (from the project root, with ../shared/babi present):
 """
 
 import argparse
+import os
 import platform
 import time
 from datetime import UTC, datetime
@@ -16,7 +17,8 @@ from pathlib import Path
 
 from chatbot.stories.babi import read_stories
 
-DEFAULT = Path(__file__).resolve().parents[2] / "shared/babi/en-10k/qa6_yes-no-questions_train.txt"
+SHARED = os.environ.get("CHATBOT_SHARED") or Path(__file__).resolve().parents[2] / "shared"
+DEFAULT = Path(SHARED) / "babi/en-10k/qa6_yes-no-questions_train.txt"
 TARGET_SECONDS = 0.5
 
 

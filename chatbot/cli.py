@@ -208,7 +208,7 @@ def parse_tasks(text: str) -> tuple:
 def convert(files, out_dir, seed):
     """Write real bAbI FILES as yes/no questions into DIR, under the same names.
 
-    Each question becomes its yes form and one "no" form of ../shared/YESNO_FORMS.md; tasks 6,
+    Each question becomes its yes form and one "no" form of docs/QUESTION_FORMS.md; tasks 6,
     9, 10, 17 and 18 keep theirs. Story lines stay as they are, ids are renumbered. A folder
     means its .txt files. The same seed gives the same files. Prints each path written.
     """

@@ -5,7 +5,8 @@ from dataclasses import asdict, dataclass, field, fields
 from chatbot.errors import ChatbotError
 
 ARCHITECTURES = ("relational", "tutorial")
-# The largest sizes a config may give (README lists them); max_sentences is MAX_STORY_SENTENCES.
+# The largest sizes a config may give (docs/HARDENING.md lists them); max_sentences is
+# MAX_STORY_SENTENCES.
 SIZE_BOUNDS = {
     "vocabulary_size": 1_000_000,
     "answer_count": 10_000,

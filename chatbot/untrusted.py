@@ -9,7 +9,7 @@ constant extra memory, before anything splits it. JSON from a model folder is pa
 file or a person is passed through `printable` before it reaches a terminal, so an escape
 sequence in a file name or a metadata field is shown, never obeyed.
 
-The caps leave room for stories and models far larger than bAbI's; README.md lists them.
+The caps leave room for stories and models far larger than bAbI's; docs/HARDENING.md lists them.
 """
 
 import errno

@@ -1,4 +1,5 @@
-"""Print a scripted `chatbot chat` session as it appears on a terminal, for the README.
+"""Print a scripted `chatbot chat` session as it appears on a terminal, for docs/USAGE.md and the
+README.
 
 The lines go through the same `Session` that `chatbot chat` runs, with the real bot, and each is
 shown after the prompt `> ` followed by the replies, as on the screen (without colour). A reply

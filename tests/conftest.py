@@ -7,6 +7,7 @@ are built as `dataset.prepare` builds them: the generator's word roles plus the 
 tiny texts, and a vocabulary without names, places and objects but with every slot token.
 """
 
+import os
 from pathlib import Path
 
 import pytest
@@ -40,7 +41,9 @@ FOUR_STORIES = """\
 4 Is Daniel in the kitchen? \tno\t3
 """
 
-SHARED_BABI = Path(__file__).resolve().parent.parent.parent / "shared" / "babi"
+# The shared folder beside the project (real bAbI files): $CHATBOT_SHARED, else ../shared.
+SHARED = Path(os.environ.get("CHATBOT_SHARED") or Path(__file__).resolve().parents[2] / "shared")
+SHARED_BABI = SHARED / "babi"
 
 
 # The shipped model predates entity slots and shapes (issue 12) until the lead retrains it:

@@ -1,4 +1,5 @@
-"""`chatbot convert`: real bAbI files rewritten as the yes/no questions of YESNO_FORMS.md.
+"""`chatbot convert`: real bAbI files rewritten in the yes/no question forms
+(docs/QUESTION_FORMS.md).
 
 Each bAbI question becomes its yes form built from bAbI's answer, then one "no" form that
 changes one part of it (a place, object, person, count, colour, kind, mood or direction pair;

@@ -1,7 +1,7 @@
-"""The yes/no question forms of ../shared/YESNO_FORMS.md, answered by rule from a story.
+"""The yes/no question forms (docs/QUESTION_FORMS.md), answered by rule from a story.
 
-`answer(story, question)` reads the story with `chatbot.reader` and answers one question in
-the contract's forms "yes", "no" or "maybe", by the contract's "yes when" column. It imports
+`answer(story, question)` reads the story with `rule_reader` and answers one question in
+its forms "yes", "no" or "maybe", by each form's "yes when" (`CONTRACT`). It imports
 nothing from the generator, so the generator's tests can use it as an independent replay.
 For many questions about one story, read it once and ask `answer_from(reader, question)`.
 
@@ -63,15 +63,65 @@ _FORMS = [
     ("got_because", rf"Did (?P<who>{NAME}) get the (?P<thing>{WORDS}) {_BECAUSE}"),
 ]
 FORMS = [(name, re.compile(rf"^{pattern}\?$")) for name, pattern in _FORMS]
+# Each form: the bAbI tasks that ask it, and when its answer is yes (docs/QUESTION_FORMS.md is
+# made from these and _FORMS by scripts/make_docs.py).
+CONTRACT = {
+    "person_in": (
+        "1, 6, 9, 10, 11, 12, 13",
+        "X is in P now; task 10 answers maybe where the story leaves it open; "
+        '"Is X not in the P?" swaps yes and no',
+    ),
+    "thing_in": ("2", "O is in P now (a carried object is where its carrier is)"),
+    "person_before": (
+        "14",
+        "X was in P at some time before X's last visit to Q, by the story's clock (yesterday < "
+        "this morning < this afternoon < this evening)",
+    ),
+    "thing_before": ("3", "O was in P at some time before its last arrival in Q"),
+    "direction": (
+        "4",
+        "the story's links say so: directly, as the reverse, or through a chain of links in the "
+        "same direction",
+    ),
+    "gave_to": ("5", "X gave, handed or passed O to Y at some time"),
+    "gave": ("5", "X gave O to someone at some time"),
+    "received": ("5", "someone gave O to Y at some time"),
+    "count": ("7", "X carries exactly that many objects now"),
+    "anything": ("8", "X carries at least one object now"),
+    "carrying": ("8", "X carries O now"),
+    "afraid": ("15", "X's kind is afraid of K"),
+    "colour": (
+        "16",
+        "X's colour is C: stated, or else that of the most recently described member of X's kind",
+    ),
+    "position": ("17", "the positions the story states put A there, seen from B"),
+    "fits": ("18", "the sizes the story states make A smaller than B"),
+    "bigger": ("18", "the sizes the story states make A bigger than B"),
+    "path": (
+        "19",
+        "walking D1 then D2 along the links the story states (each works both ways) leads "
+        "from A to B",
+    ),
+    "will_go": (
+        "20",
+        "P is where X's mood sends X: hungry or thirsty: kitchen, tired: bedroom, bored: garden",
+    ),
+    "went_because": ("20", "X's mood when X went to P was M"),
+    "got_because": (
+        "20",
+        "X's mood when X got O was M (hungry: apple, thirsty: milk, tired: pajamas, "
+        "bored: football)",
+    ),
+}
 
 
 def answer(story: Iterable[str] | str, question: str) -> str:
-    """Answer a yes/no question of the contract's forms about a story, by rule.
+    """Answer a yes/no question of one of the forms about a story, by rule.
 
     Args:
         story: the story's sentences, oldest first ("Mary moved to the bathroom."), or the
             story as one text, split at full stops.
-        question: one question in a form of YESNO_FORMS.md ("Is Mary in the bathroom?"),
+        question: one question in a form of `FORMS` ("Is Mary in the bathroom?"),
             or "Is X not in the P?" (yes and no swapped).
 
     Returns:
@@ -94,7 +144,7 @@ def answer_from(reader: Reader, question: str) -> str:
         if match:
             return globals()["_" + name](reader, **match.groupdict())
     raise ChatbotError(
-        f"cannot answer {question!r}: not a question form of YESNO_FORMS.md "
+        f"cannot answer {question!r}: not a question form of docs/QUESTION_FORMS.md "
         "(for example 'Is Mary in the kitchen?')"
     )
 

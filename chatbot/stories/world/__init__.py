@@ -1,5 +1,5 @@
 """The story generator: one simulated world that tells every kind of story of bAbI's twenty
-tasks, as yes/no questions (../shared/YESNO_FORMS.md), and mixed stories of all of them.
+tasks, as yes/no questions (docs/QUESTION_FORMS.md), and mixed stories of all of them.
 
 The modules, one concern each:
 

@@ -1,4 +1,4 @@
-"""Questions about the world of people, in the forms of ../shared/YESNO_FORMS.md.
+"""Questions about the world of people, in the forms of docs/QUESTION_FORMS.md (`yesno.FORMS`).
 
 Each function asks one question about the given person or object and answers it from what the
 story has said (`PeopleWorld.told`, `lying`, `objects`, `gifts`, `changes`, `motives`), with
