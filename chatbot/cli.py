@@ -13,24 +13,12 @@ import click
 
 from chatbot import __version__
 from chatbot.config import TrainConfig
-from chatbot.errors import CannotAnswer, ChatbotError, UsageError
+from chatbot.errors import CannotAnswer, ChatbotError, UsageError, for_command_line
 from chatbot.untrusted import invalid_bytes, printable, shorten_word
 
 EXIT_ERROR, EXIT_USAGE, EXIT_CANNOT_ANSWER = 1, 2, 3
 DEBUG_VARIABLE = "CHATBOT_DEBUG"  # set (to anything but "" or "0") to see internal tracebacks
 MAX_MISTAKES = 10_000  # evaluate --mistakes
-# Library messages name what to change as the library's arguments; here they get their flags.
-FLAG_WORDING = {
-    "pass `overwrite=True`": "pass --overwrite",
-    "give either `valid` or `validation_split`": "give either --valid FILE or --validation-split",
-    "give a `valid` file": "give a --valid file",
-    "or a `valid` file": "or a --valid FILE",
-    "choose another `out`": "choose another --out",
-    "choose a writable `out`": "choose a writable --out",
-    "train with `resume=False`": "run without --resume",
-    "train again with `resume=True`": "run the same command with --resume",
-    "`questions` must be": "--questions must be",
-}
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -42,16 +30,9 @@ def cli(debug):
         os.environ[DEBUG_VARIABLE] = "1"
 
 
-def in_flags(text: str) -> str:
-    """A library message as the command line says it: its arguments named by their flags."""
-    for library, command_line in FLAG_WORDING.items():
-        text = text.replace(library, command_line)
-    return text
-
-
 def say(line: str) -> None:
     """Print a library notice line (training's progress notes) in the command line's terms."""
-    echo(in_flags(line))
+    echo(for_command_line(line))
 
 
 def echo(text: str, err: bool = False) -> None:
@@ -105,10 +86,10 @@ def _run(argv):
         click.echo(f"cannot answer: {printable(str(error))}", err=True)
         sys.exit(EXIT_CANNOT_ANSWER)
     except UsageError as error:
-        click.echo(f"Error: {printable(in_flags(str(error)))}", err=True)
+        click.echo(f"Error: {printable(for_command_line(error))}", err=True)
         sys.exit(EXIT_USAGE)
     except ChatbotError as error:
-        click.echo(f"Error: {printable(in_flags(str(error)))}", err=True)
+        click.echo(f"Error: {printable(for_command_line(error))}", err=True)
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)

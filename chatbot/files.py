@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from chatbot.errors import ChatbotError
+from chatbot.errors import ANOTHER_OUT, OVERWRITE, ChatbotError, Message
 from chatbot.untrusted import not_regular, printable
 
 
@@ -150,10 +150,10 @@ def check_replaceable(
     if not (folder.exists() or folder.is_symlink()):
         return
     if not overwrite:
-        raise ChatbotError(f"{shown} already exists; pass `overwrite=True` to replace it")
+        raise ChatbotError(Message(f"{shown} already exists; ", OVERWRITE, " to replace it"))
     problem = why_not_ours(folder)
     if problem:
-        raise ChatbotError(f"{shown}: {problem}; choose another `out`")
+        raise ChatbotError(Message(f"{shown}: {problem}; ", ANOTHER_OUT))
 
 
 def write_folder_atomic(folder: str | os.PathLike, fill: Callable[[Path], None]) -> None:

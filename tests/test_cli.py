@@ -3,12 +3,9 @@
 The commands themselves are tested with the modules they wire (test_world, test_train, ...).
 """
 
-from pathlib import Path
-
 import pytest
 
-import chatbot
-from chatbot.cli import FLAG_WORDING, in_flags, parse_tasks
+from chatbot.cli import parse_tasks
 from chatbot.errors import UsageError
 
 
@@ -46,17 +43,3 @@ def test_parse_tasks_refuses_what_is_not_a_task_list(text, message):
     with pytest.raises(UsageError) as caught:
         parse_tasks(text)
     assert str(caught.value) == message
-
-
-def test_library_messages_get_their_flags():
-    message = "models/x already exists; pass `overwrite=True` to replace it"
-    assert in_flags(message) == "models/x already exists; pass --overwrite to replace it"
-    assert in_flags("no flags here") == "no flags here"
-
-
-def test_every_library_wording_the_cli_rewrites_is_in_the_library():
-    """The table goes stale silently otherwise: a library message changed, the CLI not."""
-    package = Path(chatbot.__file__).parent
-    sources = "".join(path.read_text() for path in package.rglob("*.py") if path.name != "cli.py")
-    for library in FLAG_WORDING:
-        assert library in sources, library

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from chatbot.errors import ChatbotError
+from chatbot.errors import WITHOUT_RESUME, WRITABLE_OUT, ChatbotError, Message
 from chatbot.files import check_replaceable, write_bytes_atomic, write_text_atomic
 from chatbot.network.backend import keras
 from chatbot.network.model import load_model
@@ -47,7 +47,7 @@ def prepare_work_folder(out: Path, overwrite: bool) -> tuple[Path, bool]:
         probe.unlink()
     except OSError as error:
         raise ChatbotError(
-            f"cannot write {out}: {error.strerror or error}; choose a writable `out`"
+            Message(f"cannot write {out}: {error.strerror or error}; ", WRITABLE_OUT)
         ) from None
     return partial, created
 
@@ -59,8 +59,10 @@ def _read_state(partial: Path) -> dict | None:
         return None
     except (OSError, ValueError) as error:
         raise ChatbotError(
-            f"cannot read {partial / STATE_FILE} ({error}); delete {partial} and train with "
-            "`resume=False`"
+            Message(
+                f"cannot read {partial / STATE_FILE} ({error}); delete {partial} and ",
+                WITHOUT_RESUME,
+            )
         ) from None
 
 
@@ -86,8 +88,11 @@ def start(partial: Path, fingerprint: str, resume: bool, new_model, report) -> t
         report(f"nothing to resume in {partial}; starting from the first epoch")
     if state is not None and state.get("fingerprint") != fingerprint:
         raise ChatbotError(
-            f"{partial} holds a run with other data or settings; train with `resume=False` to "
-            "start afresh"
+            Message(
+                f"{partial} holds a run with other data or settings; ",
+                WITHOUT_RESUME,
+                " to start afresh",
+            )
         )
     if state is None:
         for leftover in partial.iterdir():  # an older run's checkpoints
@@ -113,8 +118,11 @@ def _load_checkpoint(path: Path):
         return load_model(path, compile=True)  # with the optimizer's state
     except Exception as error:
         raise ChatbotError(
-            f"cannot load the checkpoint {path} ({type(error).__name__}); delete "
-            f"{path.parent} and train with `resume=False`"
+            Message(
+                f"cannot load the checkpoint {path} ({type(error).__name__}); delete "
+                f"{path.parent} and ",
+                WITHOUT_RESUME,
+            )
         ) from None
 
 

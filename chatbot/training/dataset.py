@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from chatbot.config import ModelConfig, TrainConfig
-from chatbot.errors import ChatbotError, UsageError
+from chatbot.errors import A_VALID_FILE, OR_A_VALID_FILE, ChatbotError, Message, UsageError
 from chatbot.reading.features import encode_examples
 from chatbot.reading.lexicon import SLOT_TOKENS, Lexicon
 from chatbot.stories import babi, world
@@ -109,8 +109,11 @@ def _scorable(valid_arrays: dict, report) -> tuple[dict, int]:
     unknown_answers = int((~known).sum())
     if not known.any():
         raise ChatbotError(
-            "no validation question has an answer seen in training; give a `valid` file of the "
-            "same kind of task as the training data"
+            Message(
+                "no validation question has an answer seen in training; ",
+                A_VALID_FILE,
+                " of the same kind of task as the training data",
+            )
         )
     if unknown_answers:
         report(f"{unknown_answers} validation questions have answers never seen in training")
@@ -186,8 +189,11 @@ def split_by_story(stories: list, share: float, seed: int) -> tuple[list, list]:
     with_questions = [index for index, story in enumerate(stories) if story.questions]
     if len(with_questions) < 2:
         raise ChatbotError(
-            "need at least two stories with questions to hold one out for validation; "
-            "give more data or a `valid` file"
+            Message(
+                "need at least two stories with questions to hold one out for validation; "
+                "give more data ",
+                OR_A_VALID_FILE,
+            )
         )
     held = min(max(1, round(share * len(with_questions))), len(with_questions) - 1)
     chosen = set(np.random.default_rng(seed).permutation(with_questions)[:held].tolist())

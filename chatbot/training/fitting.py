@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from chatbot.config import TrainConfig
+from chatbot.errors import RESUME, Message
 from chatbot.network.backend import keras
 from chatbot.network.model import build_model
 from chatbot.training import checkpoints, dataset
@@ -82,8 +83,11 @@ def fit(
         except KeyboardInterrupt:
             done = progress.state["epoch"] if progress.state else first_epoch
             report(
-                f"interrupted after epoch {done}; the checkpoints are in {partial}: "
-                "train again with `resume=True` to continue"
+                Message(
+                    f"interrupted after epoch {done}; the checkpoints are in {partial}: ",
+                    RESUME,
+                    " to continue",
+                )
             )
             raise
         state = progress.state or state

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from chatbot import __version__
 from chatbot.config import TrainConfig
-from chatbot.errors import UsageError
+from chatbot.errors import EITHER_VALID, Message, UsageError
 from chatbot.evaluation import plots
 from chatbot.evaluation.evaluate import build_report
 from chatbot.network.backend import keras
@@ -154,7 +154,7 @@ def _prepare(data, out: Path, settings, valid, overwrite, model_options, report)
 def _checked_settings(data, settings: TrainConfig, valid, validation_split) -> TrainConfig:
     """The settings to train with, `validation_split` applied; impossible ones refused."""
     if validation_split is not None and valid is not None:
-        raise UsageError("give either `valid` or `validation_split`, not both")
+        raise UsageError(Message(EITHER_VALID, ", not both"))
     if validation_split is not None:
         settings = replace(settings, validation_split=validation_split)
     if not data:

@@ -8,7 +8,7 @@ import random
 import re
 from pathlib import Path
 
-from chatbot.errors import UsageError
+from chatbot.errors import QUESTIONS, Message, UsageError
 from chatbot.files import write_set
 from chatbot.stories import babi
 from chatbot.stories.world.mixed import mixed_story
@@ -109,7 +109,9 @@ def _check_task(task):
 def _check_questions(questions) -> int:
     if isinstance(questions, bool) or not isinstance(questions, int) or questions < 1:
         raise UsageError(
-            f"`questions` must be a whole number >= 1 (questions per task); got {questions!r}"
+            Message(
+                QUESTIONS, f" must be a whole number >= 1 (questions per task); got {questions!r}"
+            )
         )
     if questions > MAX_QUESTIONS:
         raise UsageError(
