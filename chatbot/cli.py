@@ -334,8 +334,9 @@ def ask(story, story_file, question, model_dir, as_json):
     """
     import json
 
-    from chatbot.answering.bot import Chatbot, read_story
+    from chatbot.answering.bot import Chatbot
     from chatbot.frontends.repl import format_answer
+    from chatbot.untrusted import read_story
 
     if (story is None) == (story_file is None):
         raise click.UsageError("give the story with one of --story TEXT or --story-file FILE")

@@ -317,3 +317,26 @@ def _check_members(members, failure: str, hint: str) -> None:
         f"{failure}: it is not a model this chatbot writes ({what}; at most "
         f"{MAX_ARCHIVE_MEMBERS} members and {describe_size(MAX_ARCHIVE_BYTES)}); {hint}"
     )
+
+
+def read_story(path) -> str:
+    """The text of a story file (plain sentences), checked against the caps.
+
+    Raises:
+        ChatbotError: a missing, unreadable or non-regular file, one over `MAX_FILE_BYTES`,
+            not UTF-8, or with a line or word over the caps.
+    """
+    source = printable(str(path))
+    hint = "give a text file with the story"
+    try:
+        data = read_file(path, MAX_FILE_BYTES, hint)
+    except FileNotFoundError:
+        raise ChatbotError(f"{source}: no such file; {hint}") from None
+    except IsADirectoryError:
+        raise ChatbotError(f"{source} is a folder; {hint}") from None
+    except OSError as error:
+        raise ChatbotError(f"cannot read {source}: {error.strerror}") from None
+    text = decode_utf8(data, source, hint)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    check_text(text, source)
+    return text

@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 from conftest import TINY_WORDS
 
-from chatbot.answering.bot import Answer, Chatbot, as_sentences, is_question, read_story
+from chatbot.answering.bot import Answer, Chatbot, as_sentences, is_question
 from chatbot.errors import ChatbotError
 from chatbot.reading.features import encode_question, encode_story
+from chatbot.untrusted import read_story
 
 STORY = ["Mary moved to the bathroom.", "Sandra journeyed to the bedroom."]
 

@@ -18,7 +18,6 @@ from fake_bot import FakeBot
 
 import chatbot  # noqa: F401  (first: it keeps TensorFlow's start-up logs quiet)
 from chatbot import untrusted
-from chatbot.answering.bot import read_story
 from chatbot.errors import ChatbotError
 from chatbot.files import write_text_atomic
 from chatbot.frontends.repl import Session
@@ -26,6 +25,7 @@ from chatbot.frontends.terminal import open_history
 from chatbot.network.folder import load_model_dir, read_config, save_model_dir
 from chatbot.stories import babi
 from chatbot.text import split_sentences
+from chatbot.untrusted import read_story
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from chatbot.errors import ChatbotError
 from chatbot.reading.lexicon import NAME, SLOT_TOKENS
 from chatbot.text import shorten, split_sentences, tokenize
-from chatbot.untrusted import MAX_STORY_SENTENCES, decode_utf8, shorten_word
+from chatbot.untrusted import MAX_STORY_SENTENCES, shorten_word
 
 # Words that open a yes/no question ("Is Mary in the kitchen?", "Does the box fit ...?").
 AUXILIARIES = frozenset(
@@ -123,7 +123,9 @@ class Chatbot:
         if wait:
             bundle = _load_quietly(model_dir)
             return cls(bundle.vocabulary, bundle.config, bundle.answers, bundle, bundle.lexicon)
-        folder, vocabulary, config, answers, lexicon = _read_small_files(model_dir)
+        from chatbot.network.folder import read_small_files
+
+        folder, config, answers, _, vocabulary, lexicon = read_small_files(model_dir)
         return cls(vocabulary, config, answers, _load_in_background(folder), lexicon)
 
     def wait_until_loaded(self, raise_error: bool = True) -> None:
@@ -343,39 +345,3 @@ def _load_quietly(model_dir):
         bundle = load_model_dir(model_dir)
         warm_up(bundle)  # traces the compiled inference here, where warnings are quiet
     return bundle
-
-
-def read_story(path) -> str:
-    """The text of a story file (plain sentences), checked against the caps of `untrusted`.
-
-    Raises:
-        ChatbotError: a missing, unreadable or non-regular file, one over `MAX_FILE_BYTES`,
-            not UTF-8, or with a line or word over the caps.
-    """
-    from chatbot.untrusted import MAX_FILE_BYTES, check_text, printable, read_file
-
-    source = printable(str(path))
-    hint = "give a text file with the story"
-    try:
-        data = read_file(path, MAX_FILE_BYTES, hint)
-    except FileNotFoundError:
-        raise ChatbotError(f"{source}: no such file; {hint}") from None
-    except IsADirectoryError:
-        raise ChatbotError(f"{source} is a folder; {hint}") from None
-    except OSError as error:
-        raise ChatbotError(f"cannot read {source}: {error.strerror}") from None
-    text = decode_utf8(data, source, hint)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    check_text(text, source)
-    return text
-
-
-def _read_small_files(model_dir):
-    """The vocabulary, model config and answer set of a model folder, without loading Keras."""
-    from chatbot.network.folder import VOCABULARY_FILE, model_folder, read_config, read_lexicon
-    from chatbot.text import Vocabulary
-
-    folder = model_folder(model_dir)  # names the file that is missing, if one is
-    config, answers, _ = read_config(folder)
-    vocabulary = Vocabulary.load(folder / VOCABULARY_FILE)
-    return folder, vocabulary, config, answers, read_lexicon(folder)

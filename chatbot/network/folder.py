@@ -145,6 +145,24 @@ def read_metadata(folder: str | os.PathLike | None = None) -> dict:
     return _read_json(model_folder(folder) / METADATA_FILE)
 
 
+def read_small_files(path: str | os.PathLike | None = None):
+    """A model folder's small files, read without Keras: what a bot needs before the network.
+
+    Args:
+        path: the folder; None means the shipped default model.
+
+    Returns:
+        (folder, config, answers, train_config, vocabulary, lexicon).
+
+    Raises:
+        ChatbotError: naming the file that is missing or damaged.
+    """
+    folder = model_folder(path)
+    config, answers, train_config = read_config(folder)
+    vocabulary = Vocabulary.load(folder / VOCABULARY_FILE)
+    return folder, config, answers, train_config, vocabulary, read_lexicon(folder)
+
+
 def load_model_dir(path: str | os.PathLike | None = None) -> ModelBundle:
     """Load a model folder and check that its files belong together.
 
@@ -157,16 +175,13 @@ def load_model_dir(path: str | os.PathLike | None = None) -> ModelBundle:
     Raises:
         ChatbotError: naming the file that is missing, damaged or does not match the others.
     """
-    folder = model_folder(path)
-    config, answers, train_config = read_config(folder)
-    vocabulary = Vocabulary.load(folder / VOCABULARY_FILE)
+    folder, config, answers, train_config, vocabulary, lexicon = read_small_files(path)
     if len(vocabulary) != config.vocabulary_size:
         raise ChatbotError(
             f"{folder / VOCABULARY_FILE} has {len(vocabulary)} word ids but {CONFIG_FILE} says "
             f"vocabulary_size {config.vocabulary_size}: the files come from different models; "
             "train again or copy the whole folder"
         )
-    lexicon = read_lexicon(folder)
     metadata = _read_json(folder / METADATA_FILE)
     check_archive(folder / MODEL_FILE, f"cannot load {printable(str(folder / MODEL_FILE))}", REDO)
     model = _load_keras_model(folder / MODEL_FILE)
