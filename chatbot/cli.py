@@ -14,7 +14,7 @@ import click
 from chatbot import __version__
 from chatbot.config import TrainConfig
 from chatbot.errors import CannotAnswer, ChatbotError, UsageError, for_command_line
-from chatbot.untrusted import invalid_bytes, printable, shorten_word
+from chatbot.untrusted import check_typed, printable
 
 EXIT_ERROR, EXIT_USAGE, EXIT_CANNOT_ANSWER = 1, 2, 3
 DEBUG_VARIABLE = "CHATBOT_DEBUG"  # set (to anything but "" or "0") to see internal tracebacks
@@ -113,16 +113,16 @@ def inspect(files, as_json):
     """
     import json
 
-    from chatbot.stories import babi
+    from chatbot.stories import babi, summary
 
-    summaries = {path: babi.summarize(babi.read_stories(path)) for path in files}
+    summaries = {path: summary.summarize(babi.read_stories(path)) for path in files}
     if as_json:
         data = summaries[files[0]] if len(files) == 1 else summaries
         echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         echo(
             "\n\n".join(
-                f"{path}\n{babi.format_summary(summary)}" for path, summary in summaries.items()
+                f"{path}\n{summary.format_summary(counts)}" for path, counts in summaries.items()
             )
         )
 
@@ -153,33 +153,11 @@ def generate(out_dir, questions, seed, tasks, overwrite):
     with --overwrite, never two sets mixed (other plain files in it are carried over).
     """
     from chatbot.stories import world
+    from chatbot.stories.world.tasks import parse_tasks
 
     tasks = parse_tasks(tasks)
     for path in world.generate_files(out_dir, questions, seed, tasks, overwrite=overwrite):
         echo(str(path))
-
-
-def parse_tasks(text: str) -> tuple:
-    """The --tasks value, "6,9,10,mix", as tasks in the given order, each once.
-
-    Raises:
-        UsageError: an empty item or a task without a generator.
-    """
-    from chatbot.stories.world.tasks import CHOICES, task_named
-
-    tasks: list = []
-    for item in text.split(","):
-        item = item.strip().lower().removeprefix("qa")
-        if not item:
-            raise UsageError(f"--tasks takes {CHOICES} separated by commas, such as 6,9,10,mix")
-        task = task_named(item)
-        if task is None:
-            raise UsageError(
-                f"--tasks: no generator for task {shorten_word(item)!r}; use {CHOICES}"
-            )
-        if task not in tasks:
-            tasks.append(task)
-    return tuple(tasks)
 
 
 @cli.command()
@@ -340,11 +318,11 @@ def ask(story, story_file, question, model_dir, as_json):
 
     if (story is None) == (story_file is None):
         raise click.UsageError("give the story with one of --story TEXT or --story-file FILE")
-    _check_typed(question, "--question")
+    check_typed(question, "--question")
     if story_file is not None:
         story = read_story(story_file)
     else:
-        _check_typed(story, "--story")
+        check_typed(story, "--story")
     bot = Chatbot.load(model_dir)
     answer = bot.answer(story, question)
     for sentence in answer.left_out:
@@ -357,19 +335,6 @@ def ask(story, story_file, question, model_dir, as_json):
         raise CannotAnswer(answer.reason)
     else:
         echo(format_answer(answer))
-
-
-def _check_typed(text: str, option: str) -> None:
-    """Refuse an option's text with undecodable bytes or over the line and word caps."""
-    from chatbot.untrusted import check_text
-
-    bad = invalid_bytes(text)
-    if bad:
-        raise UsageError(
-            f"{option} holds bytes that are not UTF-8 text ({', '.join(bad[:5])}); "
-            "type it again as plain text"
-        )
-    check_text(text, option)
 
 
 @cli.command()

@@ -18,7 +18,7 @@ import os
 import re
 import stat
 
-from chatbot.errors import ChatbotError
+from chatbot.errors import ChatbotError, UsageError
 
 MB = 1 << 20
 MAX_FILE_BYTES = 256 * MB  # a story, bAbI or model.keras file
@@ -340,3 +340,20 @@ def read_story(path) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     check_text(text, source)
     return text
+
+
+def check_typed(text: str, option: str) -> None:
+    """Refuse an option's text (`--story`, `--question`) with undecodable bytes or over the line
+    and word caps.
+
+    Raises:
+        UsageError: bytes that are not UTF-8, naming them.
+        ChatbotError: a line or word over the caps.
+    """
+    bad = invalid_bytes(text)
+    if bad:
+        raise UsageError(
+            f"{option} holds bytes that are not UTF-8 text ({', '.join(bad[:5])}); "
+            "type it again as plain text"
+        )
+    check_text(text, option)

@@ -15,13 +15,12 @@ from chatbot.stories.babi import (
     Story,
     examples_of,
     expand_paths,
-    format_summary,
     read_paths,
     read_stories,
-    summarize,
     task_of,
     write_stories,
 )
+from chatbot.stories.summary import format_summary, summarize
 
 
 def test_reads_the_four_stories_exactly(four_stories):

@@ -5,8 +5,8 @@ The commands themselves are tested with the modules they wire (test_world, test_
 
 import pytest
 
-from chatbot.cli import parse_tasks
 from chatbot.errors import UsageError
+from chatbot.stories.world.tasks import parse_tasks
 
 
 @pytest.mark.parametrize(

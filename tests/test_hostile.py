@@ -23,7 +23,7 @@ from chatbot.files import write_text_atomic
 from chatbot.frontends.repl import Session
 from chatbot.frontends.terminal import open_history
 from chatbot.network.folder import load_model_dir, read_config, save_model_dir
-from chatbot.stories import babi
+from chatbot.stories import babi, summary
 from chatbot.text import split_sentences
 from chatbot.untrusted import read_story
 
@@ -312,7 +312,7 @@ def test_an_unexpected_exception_is_one_line_and_exit_1(capsys, four_stories, mo
     def broken(stories):
         raise RuntimeError("boom\nsecond line")
 
-    monkeypatch.setattr(babi, "summarize", broken)
+    monkeypatch.setattr(summary, "summarize", broken)
     monkeypatch.delenv("CHATBOT_DEBUG", raising=False)
     assert run(capsys, "inspect", str(four_stories)) == (
         1, "", "Error: internal error: RuntimeError: boom; please report it\n"

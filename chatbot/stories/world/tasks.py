@@ -29,6 +29,7 @@ from chatbot.stories.world.words import (
     BABI_PLACES,
     BABI_PLACES_10,
 )
+from chatbot.untrusted import shorten_word
 
 TASKS = {
     1: "qa1_single-supporting-fact",
@@ -137,6 +138,27 @@ def questions_to_try(story) -> list[str]:
     """The distinct questions of a story, in order, without their answers (which hold where
     each question stands in the story, not after the whole of it)."""
     return list(dict.fromkeys(question.text for question in story.questions))
+
+
+def parse_tasks(text: str) -> tuple:
+    """The --tasks value, "6,9,10,mix", as tasks in the given order, each once.
+
+    Raises:
+        UsageError: an empty item or a task without a generator.
+    """
+    tasks: list = []
+    for item in text.split(","):
+        item = item.strip().lower().removeprefix("qa")
+        if not item:
+            raise UsageError(f"--tasks takes {CHOICES} separated by commas, such as 6,9,10,mix")
+        task = task_named(item)
+        if task is None:
+            raise UsageError(
+                f"--tasks: no generator for task {shorten_word(item)!r}; use {CHOICES}"
+            )
+        if task not in tasks:
+            tasks.append(task)
+    return tuple(tasks)
 
 
 def generate_stories(task, questions: int, seed: int = 0, split: str = "train") -> list:
