@@ -99,7 +99,7 @@ def tutorial_bot(bot, examples, memory: int = TUTORIAL_MEMORY):
     from chatbot.answering.bot import Chatbot
 
     bundle = tutorial_bundle(bot.bundle, memory, examples)
-    return Chatbot(bundle.vocabulary, bundle.config, bot.answers, bundle, bundle.lexicon)
+    return Chatbot(bundle)
 
 
 def median_answers(bots, examples) -> list[float]:

@@ -110,7 +110,7 @@ def test_questions_it_will_not_guess(bot, question, reason):
 
 
 def bot_of(bundle) -> Chatbot:
-    return Chatbot(bundle.vocabulary, bundle.config, bundle.answers, bundle, bundle.lexicon)
+    return Chatbot(bundle)
 
 
 def test_empty_story_and_overlong_sentences_are_refused(bot, tiny_bundle):

@@ -5,21 +5,15 @@ guess (words it does not know, questions that are not yes/no, an empty story), r
 compiled inference and turns its probabilities and attention into an `Answer`. It prints
 nothing: the REPL and the CLI do. `chat`, `ask` and `evaluate` all answer through it.
 
-Loading a model means importing TensorFlow, which takes seconds. `Chatbot.load(..., wait=False)`
-reads the small files (vocabulary, answer set, sizes) at once and loads and warms up the model
-in a background thread, so a prompt can appear while the person types; the first `answer` waits
-for it.
+It holds the one loaded model (`network.loading`: at once, or in the background with
+`Chatbot.load(..., wait=False)`, so a prompt can appear while the person types) and reads every
+field from it; the server shares it through `frontends.api.BatchedModel`.
 """
 
 import difflib
-import threading
-import warnings
 from collections.abc import Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass
-from pathlib import Path
 
-from chatbot.errors import ChatbotError
 from chatbot.reading.lexicon import NAME, SLOT_TOKENS
 from chatbot.text import shorten, split_sentences, tokenize
 from chatbot.untrusted import MAX_STORY_SENTENCES, shorten_word
@@ -63,6 +57,26 @@ class Answer:
         }
 
 
+@dataclass(frozen=True)
+class Read:
+    """A story and question as `Chatbot.read_question` reads them: the network's inputs and
+    what the answer's wording needs."""
+
+    sentences: tuple[str, ...]  # the story's sentences, oldest first
+    remembered: tuple[str, ...]  # those in the memory, oldest first (the last slots)
+    forgotten: tuple[str, ...]  # kept sentences older than the memory holds
+    left: tuple[str, ...]  # sentences of a shape it never met, left out
+    unknown: tuple[str, ...]  # words it cannot read
+    story: object  # int32 (slots, words): the memory, newest sentence last
+    question: object  # int32 (question words,)
+    reason: str | None  # why it will not answer; None when it will
+
+    @property
+    def truncated(self) -> int:
+        """How many of the oldest kept sentences did not fit in the memory."""
+        return len(self.forgotten)
+
+
 def is_question(text: str) -> bool:
     """Whether a typed sentence is a question: it ends in "?" or opens with a question word.
 
@@ -86,24 +100,16 @@ class Chatbot:
     """Answers yes/no questions about a story with a trained model.
 
     Args:
-        vocabulary: the model's `Vocabulary`.
-        config: its `ModelConfig` (memory and sentence sizes).
-        answers: its answer set, in the order of the model's outputs.
-        bundle: the loaded `ModelBundle`, or a `Future` of one still loading; `answer` waits
-            for it.
-        lexicon: its `entities.Lexicon`: word roles and the shapes it understands.
+        model: the one loaded model, shared with every other caller: a `ModelBundle`, a
+            stand-in with its fields and `predict` (`frontends.api.BatchedModel`), or a
+            `network.loading.LoadingModel` whose network still loads; `answer` waits for it.
     """
 
-    def __init__(self, vocabulary, config, answers: Sequence[str], bundle, lexicon):
-        self.vocabulary = vocabulary
-        self.config = config
-        self.answers = list(answers)
-        self._bundle = bundle
-        self.lexicon = lexicon
+    def __init__(self, model):
+        self.model = model
         # Words it reads: its vocabulary but the slots, and the names, places, things it knows.
-        self._known = tuple(
-            sorted({w for w in vocabulary.words if w not in SLOT_TOKENS} | set(lexicon.roles))
-        )
+        words = {w for w in model.vocabulary.words if w not in SLOT_TOKENS}
+        self._known = tuple(sorted(words | set(model.lexicon.roles)))
 
     @classmethod
     def load(cls, model_dir=None, wait: bool = True) -> "Chatbot":
@@ -120,33 +126,39 @@ class Chatbot:
         Raises:
             ChatbotError: the folder or one of its files is missing or damaged.
         """
-        if wait:
-            bundle = _load_quietly(model_dir)
-            return cls(bundle.vocabulary, bundle.config, bundle.answers, bundle, bundle.lexicon)
-        from chatbot.network.folder import read_small_files
+        from chatbot.network.loading import LoadingModel, load_quietly
 
-        folder, config, answers, _, vocabulary, lexicon = read_small_files(model_dir)
-        return cls(vocabulary, config, answers, _load_in_background(folder), lexicon)
+        return cls(load_quietly(model_dir) if wait else LoadingModel(model_dir))
 
     def wait_until_loaded(self, raise_error: bool = True) -> None:
         """Wait for a background load to end; re-raise its error (as a ChatbotError) if asked."""
-        if isinstance(self._bundle, Future):
-            if raise_error:
-                self.bundle  # noqa: B018  raises the load's error
-            else:
-                self._bundle.exception()  # waits; the error stays for `bundle`
+        if hasattr(self.model, "wait"):
+            self.model.wait(raise_error)
 
     @property
     def bundle(self):
-        """The loaded `ModelBundle`; waits for a background load and re-raises its error."""
-        if isinstance(self._bundle, Future):
-            try:
-                self._bundle = self._bundle.result()
-            except ChatbotError:
-                raise
-            except BaseException as error:
-                raise ChatbotError(f"cannot load the model: {error}") from error
-        return self._bundle
+        """The loaded `ModelBundle` (or its stand-in); waits for a background load."""
+        return getattr(self.model, "bundle", self.model)
+
+    @property
+    def vocabulary(self):
+        """The model's `Vocabulary`."""
+        return self.model.vocabulary
+
+    @property
+    def config(self):
+        """The model's `ModelConfig` (memory and sentence sizes)."""
+        return self.model.config
+
+    @property
+    def answers(self) -> list[str]:
+        """The answer set, in the order of the model's outputs."""
+        return list(self.model.answers)
+
+    @property
+    def lexicon(self):
+        """The model's `Lexicon`: word roles and the shapes it understands."""
+        return self.model.lexicon
 
     @property
     def known_words(self) -> tuple[str, ...]:
@@ -229,7 +241,8 @@ class Chatbot:
         return f"{self.strange(sentence, self.lexicon.sentence_shapes, 'sentences')}; {LEFT_OUT}"
 
     def answer(self, story: str | Sequence[str], question: str) -> Answer:
-        """Answer a question about a story, or say why not.
+        """Answer a question about a story, or say why not, in three steps: read the story and
+        question, run the network, word the answer.
 
         Args:
             story: typed text (split into sentences) or the sentences, oldest first. Only the
@@ -241,6 +254,16 @@ class Chatbot:
         """
         import numpy as np
 
+        read = self.read_question(story, question)
+        if read.reason is not None:
+            support = tuple((sentence, 0.0) for sentence in read.sentences)
+            return Answer(None, 0.0, support, read.unknown, read.reason, read.truncated, read.left)
+        probabilities, attention = self.bundle.predict(read.story[None], read.question[None])
+        return self.word(read, np.asarray(probabilities)[0], np.asarray(attention)[0])
+
+    def read_question(self, story: str | Sequence[str], question: str) -> "Read":
+        """Step 1: the story and question read through the lexicon into the network's inputs,
+        with the reason it will not answer, if any."""
         from chatbot.reading.features import encode_question, encode_story
 
         config = self.config
@@ -259,31 +282,36 @@ class Chatbot:
         question_ids, question_unknown = encode_question(
             reading.questions[0], self.vocabulary, config.max_question_words
         )
-        left = tuple(sentences[index] for index in reading.left_out)
         # Words read but missing from the vocabulary (a kept place it never met) are unknown too,
         # as `evaluate` counts them.
         unknown = tuple(dict.fromkeys(reading.unknown + encoded.unknown_words + question_unknown))
+        return Read(
+            sentences=tuple(sentences),
+            remembered=tuple(remembered),
+            forgotten=tuple(sentences[index] for index in kept[:truncated]),
+            left=tuple(sentences[index] for index in reading.left_out),
+            unknown=unknown,
+            story=encoded.ids,
+            question=question_ids,
+            reason=self._refusal(question, reading, unknown, remembered, encoded.cut_words),
+        )
 
-        reason = self._refusal(question, reading, unknown, remembered, encoded.cut_words)
-        if reason is not None:
-            support = tuple((sentence, 0.0) for sentence in sentences)
-            return Answer(None, 0.0, support, unknown, reason, truncated, left)
-        probabilities, attention = self.bundle.predict(encoded.ids[None], question_ids[None])
-        probabilities = np.asarray(probabilities)[0]  # (answers,)
-        attention = np.asarray(attention)[0]  # (slots,)
+    def word(self, read: "Read", probabilities, attention) -> Answer:
+        """Step 3: the network's outputs for one question, (answers,) and (slots,), as an
+        `Answer`: the likeliest label and the sentences it rests on, highest weight first."""
         best = int(probabilities.argmax())
         # Right-aligned memory: the remembered sentences fill the last slots, oldest first.
-        weights = [float(weight) for weight in attention[len(attention) - len(remembered) :]]
-        support = sorted(zip(remembered, weights, strict=True), key=lambda pair: -pair[1])
-        support += [(sentences[index], 0.0) for index in kept[:truncated]]
+        weights = [float(weight) for weight in attention[len(attention) - len(read.remembered) :]]
+        support = sorted(zip(read.remembered, weights, strict=True), key=lambda pair: -pair[1])
+        support += [(sentence, 0.0) for sentence in read.forgotten]
         return Answer(
             label=self.answers[best],
             confidence=float(probabilities[best]),
             support=tuple(support),
             unknown_words=(),
             reason=None,
-            truncated=truncated,
-            left_out=left,
+            truncated=read.truncated,
+            left_out=read.left,
         )
 
     def _refusal(self, question: str, reading, unknown, remembered, cut_words) -> str | None:
@@ -319,29 +347,3 @@ class Chatbot:
             )
             return f"the story never mentions {words}; ask about someone or something in it"
         return None
-
-
-def _load_in_background(folder: Path) -> Future:
-    """Start loading a model folder in a daemon thread (`chat` waits for it before it exits)."""
-    loading = Future()
-
-    def load() -> None:
-        try:
-            loading.set_result(_load_quietly(folder))
-        except BaseException as error:  # handed to the thread that asks for the bundle
-            loading.set_exception(error)
-
-    threading.Thread(target=load, name="load-model", daemon=True).start()
-    return loading
-
-
-def _load_quietly(model_dir):
-    """Load a model folder and warm it up, keeping Keras' Python warnings off the screen."""
-    from chatbot.network.folder import load_model_dir
-    from chatbot.network.inference import warm_up
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        bundle = load_model_dir(model_dir)
-        warm_up(bundle)  # traces the compiled inference here, where warnings are quiet
-    return bundle

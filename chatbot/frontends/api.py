@@ -103,17 +103,17 @@ class BatchedModel:
     """
 
     def __init__(self, bundle, max_batch: int = MAX_BATCH):
-        self.vocabulary, self.config, self.answers, self.lexicon = (
-            bundle.vocabulary,
-            bundle.config,
-            bundle.answers,
-            bundle.lexicon,
-        )
         self._bundle = bundle
         self._max_batch = max_batch
         self._waiting = queue.SimpleQueue()  # (story ids, question ids, Future)
         worker = threading.Thread(target=self._run, name="model-batches", daemon=True)
         worker.start()
+
+    def __getattr__(self, name: str):
+        """The bundle's own fields (vocabulary, config, answers, lexicon, ...): not copies."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._bundle, name)
 
     def predict(self, story, question) -> tuple[np.ndarray, np.ndarray]:
         """`ModelBundle.predict`, run in the next batch; blocks until it is done."""

@@ -183,11 +183,11 @@ def run_server(model_dir=None, host="127.0.0.1", port=8000, cors_origins=(), rep
         report: prints a line (where it listens, when it stops).
     """
     from chatbot.answering.bot import Chatbot
+    from chatbot.network.loading import load_quietly
     from chatbot.text import tokenize
 
     sock = listen(host, port)  # before the slow model load: a taken port fails at once
-    batched = api.BatchedModel(Chatbot.load(model_dir).bundle)
-    bot = Chatbot(batched.vocabulary, batched.config, batched.answers, batched, batched.lexicon)
+    bot = Chatbot(api.BatchedModel(load_quietly(model_dir)))  # one model, shared by requests
     tokenize("warm up")  # imports NLTK (seconds) now rather than in the first request
     app = build_app(bot, model_dir, cors_origins, loopback_only=is_loopback(host))
     config = uvicorn.Config(
