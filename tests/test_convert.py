@@ -4,11 +4,11 @@ import os
 import re
 
 import pytest
+from cli_runner import run
 
 from chatbot.stories.babi import Question, Sentence, read_stories
 from chatbot.stories.convert import agreement, convert_file, convert_files
 from chatbot.stories.yesno import answer
-from tests.cli_runner import run
 
 SMALL = """\
 1 Mary moved to the bathroom.

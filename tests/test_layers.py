@@ -75,3 +75,10 @@ def test_the_subpackages_load_nothing_heavy():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout == "[]\n", result.stderr
+
+
+def test_test_helpers_are_imported_one_way():
+    """As `from cli_runner import run`: `from tests.cli_runner ...` works only under `python -m`."""
+    tests = Path(__file__).resolve().parent
+    found = [path.name for path in tests.glob("*.py") if "\nfrom tests." in path.read_text()]
+    assert found == []

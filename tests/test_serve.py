@@ -10,10 +10,10 @@ import sys
 import threading
 
 import pytest
+from cli_runner import run
+from served import Served
 
 from chatbot.stories.world import TASKS
-from tests.cli_runner import run
-from tests.served import Served
 
 pytest.importorskip("starlette", reason="the web extra is not installed: pip install '.[web]'")
 pytest.importorskip("uvicorn", reason="the web extra is not installed: pip install '.[web]'")

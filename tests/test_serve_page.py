@@ -12,8 +12,7 @@ import shutil
 
 import numpy as np
 import pytest
-
-from tests.served import Served
+from served import Served
 
 XSS = "<b>bold</b> <script>pwned = 1</script> <img src=x onerror=pwned=2>"
 WAIT_SECONDS = 60
