@@ -1,4 +1,4 @@
-"""chatbot.api: request checks, batched model calls and examples, without a server."""
+"""chatbot.frontends.api: request checks, batched model calls and examples, without a server."""
 
 import random
 import threading

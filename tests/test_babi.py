@@ -1,4 +1,4 @@
-"""Tests for chatbot.babi: reading, writing and summarizing bAbI files."""
+"""Tests for chatbot.stories.babi and summary: reading, writing and summarizing bAbI files."""
 
 import subprocess
 import sys

@@ -1,4 +1,4 @@
-"""Tests for chatbot.dataset: splitting by story, overlap, attention targets (no Keras)."""
+"""Tests for chatbot.training.dataset: splitting by story, overlap, attention targets (no Keras)."""
 
 import subprocess
 import sys

@@ -1,4 +1,5 @@
-"""Tests for chatbot.evaluate: the report from hand-made model outputs, its text, JSON and plot."""
+"""Tests for chatbot.evaluation.evaluate: the report from hand-made model outputs, its text,
+JSON and plot."""
 
 import json
 

@@ -1,4 +1,4 @@
-"""Tests for chatbot.features: stories and questions -> padded arrays."""
+"""Tests for chatbot.reading.features: stories and questions -> padded arrays."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Tests for chatbot.artifacts: saving and loading a model folder, compiled inference."""
+"""Tests for chatbot.network.folder: saving and loading a model folder, compiled inference."""
 
 import json
 import shutil

@@ -1,4 +1,4 @@
-"""Tests for chatbot.inference: the one batched predict, distinct pairs, narrow memories."""
+"""Tests for chatbot.network.inference: the one batched predict, distinct pairs, narrow memories."""
 
 import numpy as np
 import pytest

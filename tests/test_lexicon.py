@@ -1,4 +1,4 @@
-"""Tests for chatbot.entities: per-story slots for names, places and objects, and shapes."""
+"""Tests for chatbot.reading.lexicon: per-story slots for names, places and objects, and shapes."""
 
 import json
 import random

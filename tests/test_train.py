@@ -1,4 +1,5 @@
-"""Tests for chatbot.train and `chatbot train`: splits, bad input, resume, kill, determinism.
+"""Tests for chatbot.training.train and `chatbot train`: splits, bad input, resume, kill,
+determinism.
 
 Most training tests use a tiny relational network: they test the training machinery, which
 does not depend on the network. (The seed tutorial's network traces faster, but its fixed-width

@@ -1,4 +1,4 @@
-"""Tests of the story generator (chatbot/world/) and `chatbot generate`: bAbI's own yes/no
+"""Tests of the story generator (chatbot/stories/world/) and `chatbot generate`: bAbI's own yes/no
 tasks (6, 9, 10, 17, 18), files, seeds, streams and bad input. tests/test_world_stories.py
 checks the stories of all twenty tasks and the mixed ones.
 

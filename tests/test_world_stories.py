@@ -1,7 +1,7 @@
-"""Tests of the stories of all twenty tasks and of the mixed stories (chatbot/world/).
+"""Tests of the stories of all twenty tasks and of the mixed stories (chatbot/stories/world/).
 
 Every generated answer is confirmed by a reader that reads only the written text and imports
-nothing from the generator: chatbot.yesno, the reader `chatbot convert` answers from, which
+nothing from the generator: chatbot.stories.yesno, the reader `chatbot convert` answers from, which
 agrees with every question of every real bAbI training file asked in its yes form
 (tests/test_convert.py), so it reads stories as bAbI means them.
 """
@@ -63,7 +63,7 @@ def yesno_answers(story):
 
 @pytest.mark.parametrize("task", EVERYTHING)
 def test_every_generated_answer_agrees_with_the_independent_reader(generated, task):
-    """chatbot.yesno (the reader `chatbot convert` answers from) imports nothing from the
+    """chatbot.stories.yesno (the reader `chatbot convert` answers from) imports nothing from the
     generator, and agrees with every real bAbI training question (tests/test_convert.py)."""
     checked = 0
     for split in world.SPLITS:

@@ -1,4 +1,4 @@
-"""The rule-based reader (chatbot.reader) and its answers to the forms of YESNO_FORMS.md."""
+"""The rule-based reader (chatbot.stories.rule_reader) and its answers to the question forms."""
 
 import subprocess
 import sys

@@ -181,7 +181,7 @@ class Chatbot:
         return set(self.answers) <= YES_NO_ANSWERS
 
     def read(self, sentences: Sequence[str], questions: Sequence[str] = ()):
-        """The `entities.Reading` of a story and questions: slots, unknown words, shapes."""
+        """The `lexicon.Reading` of a story and questions: slots, unknown words, shapes."""
         return self.lexicon.read(sentences, questions, known=self.vocabulary.words)
 
     def unknown_words(self, text: str) -> tuple[str, ...]:

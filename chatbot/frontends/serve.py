@@ -1,8 +1,8 @@
 """`chatbot serve`: the web page and the JSON API, on Starlette served by uvicorn.
 
 Routes: `GET /` the page (with `/static/app.js` and `/static/style.css`, shipped in
-chatbot/web/; nothing is fetched from elsewhere), `POST /api/ask`, `GET /api/info`,
-`GET /api/example?task=N` and `GET /healthz`. `chatbot.api` checks requests and batches the
+chatbot/frontends/web/; nothing is fetched from elsewhere), `POST /api/ask`, `GET /api/info`,
+`GET /api/example?task=N` and `GET /healthz`. `frontends.api` checks requests and batches the
 model calls; this module only wires them to HTTP.
 
 Safe by default: it listens on 127.0.0.1, and on a loopback address it answers only requests
@@ -40,7 +40,7 @@ try:
 except ModuleNotFoundError:  # the optional `web` extra is not installed
     raise ChatbotError(WEB_EXTRA_MISSING) from None
 
-PAGE_FILES = {  # route -> (file in chatbot/web, media type)
+PAGE_FILES = {  # route -> (file in chatbot/frontends/web, media type)
     "/": ("index.html", "text/html; charset=utf-8"),
     "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
     "/static/style.css": ("style.css", "text/css; charset=utf-8"),

@@ -150,7 +150,7 @@ def encode_examples(
         vocabulary: word ids.
         answers: the answer set; an answer's index is its class.
         config: a `ModelConfig` (uses max_sentences, max_words, max_question_words).
-        lexicon: the model's `entities.Lexicon`.
+        lexicon: the model's `lexicon.Lexicon`.
         rng: a `random.Random` numbers each example's slots at random (training); None numbers
             them in order of first mention.
         materialize: also build "story" (N, S, W); training gathers batches from the rows.

@@ -4,7 +4,7 @@
 Each bAbI question becomes its yes form built from bAbI's answer, then one "no" form that
 changes one part of it (a place, object, person, count, colour, kind, mood or direction pair;
 in task 4 also the stated link the wrong way round). "No" forms are checked false by
-`chatbot.yesno`'s reading of the story, so nothing true in plain English is asked as a "no".
+`stories.yesno`'s reading of the story, so nothing true in plain English is asked as a "no".
 Questions already yes/no (tasks 6, 9, 10, 17, 18) stay as they are. Story lines stay as they
 are; ids are renumbered, supporting ids with them.
 """

@@ -1,11 +1,11 @@
 """A rule-based reader of bAbI story text: it reads the sentences one at a time and keeps the
 state of the world they describe, for all twenty bAbI tasks.
 
-It reads only the written text and imports nothing from the generator (`chatbot/world/`), so it can
+It reads only the written text and imports nothing from the generator (`world/`), so it can
 replay the generator's stories as an independent check. It tracks people's places (with
 pronouns, "X and Y", "then", times of day, "is not in", "is either in ... or ..."), the
 objects they carry (which move with them), gifts, animal kinds, fears and colours, moods,
-directions between places, and the positions and sizes of shapes and boxes. `chatbot.yesno`
+directions between places, and the positions and sizes of shapes and boxes. `stories.yesno`
 answers questions from this state.
 
 A sentence it cannot read raises `ChatbotError` naming it.

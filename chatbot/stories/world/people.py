@@ -3,7 +3,7 @@
 Each event changes the world and tells one sentence. The world keeps the truth (`where`: where
 everyone really is; objects lie where they were put down or go with whoever carries them) apart
 from what the story has said (`told`, `lying`): "Mary is not in the office." or "Mary is either
-in the office or the park." hides the truth, and questions (chatbot/world/questions.py) are
+in the office or the park." hides the truth, and questions (world/questions.py) are
 answered only from what was said, with the ids of the sentences that said it.
 """
 

@@ -169,7 +169,7 @@ def generate_stories(task, questions: int, seed: int = 0, split: str = "train") 
         questions: how many questions in all; the last story ends after the last of them.
         seed: any integer; the same (seed, task, split) gives the same stories.
         split: "train", "valid" or "test"; each split has its own random stream. Only test
-            stories use the held-out names, places and objects (chatbot/world/words.py).
+            stories use the held-out names, places and objects (world/words.py).
 
     Returns:
         `babi.Story` objects with `task` set ("qa6", or "mix"); a smaller `questions` gives a
