@@ -29,6 +29,9 @@ from chatbot.text import Vocabulary
 # whatever the size of the data. Every caller uses it, so the same questions always meet the
 # same batches and get the same outputs.
 BATCH_SIZE = 4096
+# Memory slots per compiled call: a step network holds a bag of words per slot, so a call of
+# 4,096 long stories would hold gigabytes; long stories go in smaller calls.
+SLOTS_PER_CALL = 4096 * 32
 FORM_QUESTIONS = 200  # validation questions a form needs for a temperature of its own
 
 
@@ -90,9 +93,16 @@ class ModelBundle:
         order = np.argsort(lengths, kind="stable")
         probabilities = np.zeros((len(first), len(self.answers)), dtype=np.float32)
         steps = np.zeros((len(first), self.steps, story.shape[1]), dtype=np.float32)
-        for start in range(0, len(first), BATCH_SIZE):
-            batch = order[start : start + BATCH_SIZE]
+        start = 0
+        while start < len(first):
+            # At most BATCH_SIZE questions, and at most SLOTS_PER_CALL memory slots in all: the
+            # sorted order puts the longest story of a call last.
+            end = min(start + BATCH_SIZE, len(first))
+            longest = max(int(lengths[order[end - 1]]), 1)
+            end = min(end, start + max(1, SLOTS_PER_CALL // longest))
+            batch = order[start:end]
             probabilities[batch], steps[batch] = self._predict_batch(story[batch], question[batch])
+            start = end
         steps = steps[inverse][..., steps.shape[-1] - width :]  # the slots given
         probabilities = calibrated(probabilities, self.temperatures(question))
         return probabilities[inverse], steps[:, -1], steps

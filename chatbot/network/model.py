@@ -7,14 +7,17 @@
     answer    float (batch, answers)             softmax over the answer set
     attention float (batch, sentences)           which sentences the answer rests on
 
-Names, places and objects arrive as their story's slots ("<name0>", chatbot/entities.py), so
+Names, places and objects arrive as their story's slots ("<name0>", reading/lexicon.py), so
 the network learns what people do, never who they are. It has two parts: a `SentenceEncoder`
 (embedding + LSTM, one vector per sentence, read in the light of the question) and a
 `Reasoner` (self-attention across the sentence memories, then one attention over them that the
 answer is read from). `architecture="tutorial"` builds the seed tutorial's one-hop word-level
 network instead, kept only as a baseline for benchmarks.
 
-Training (chatbot/train.py) fits both outputs: the answer, and the attention towards bAbI's
+A network of `config.steps` > 1 (the default) reads in steps instead: network/steps.py, which
+adds a third output, `steps`, each step's attention.
+
+Training (training/fitting.py) fits both outputs: the answer, and the attention towards bAbI's
 supporting sentences.
 """
 
