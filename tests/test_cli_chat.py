@@ -106,6 +106,7 @@ def test_ask_exits_3_when_it_cannot_answer(capsys, model_dir, quick_load):
         "unknown_words": ["xyzzy"],
         "reason": 'I don\'t know the word "xyzzy"',
         "left_out": [],
+        "steps": [],
     }
     code, out, err = run_main(
         capsys, "ask", "--story", STORY, "--question", "Is Mary either in the bathroom?", *model
