@@ -93,6 +93,7 @@ class TrainConfig(_Serializable):
     seed: int = 0  # model initialisation, batch order, validation split, generated stories
     memory: int = 256  # most sentences a question sees: bAbI's longest story has 228
     generated_questions: int = 4_000  # per task (times its share), for the built-in stories
+    wordings: str = "babi"  # the built-in stories told in bAbI's words, or "everyday" ones
     jit_compile: bool | str = "auto"  # XLA for training steps: Keras' "auto", True or False
 
 

@@ -146,7 +146,9 @@ def _load_data(data, settings: TrainConfig) -> Data:
         shares = world.TRAINING_SHARES
         for task, share in shares.items():
             questions = max(1, round(share * settings.generated_questions))
-            generated += world.generate_stories(task, questions, settings.seed)
+            generated += world.generate_stories(
+                task, questions, settings.seed, wordings=settings.wordings
+            )
         stories += generated
         text = babi.format_stories(generated).encode("utf-8")
         sources.append(
@@ -156,6 +158,7 @@ def _load_data(data, settings: TrainConfig) -> Data:
                 "questions_per_task": settings.generated_questions,
                 "shares": {str(task): share for task, share in shares.items()},
                 "seed": settings.seed,
+                "wordings": settings.wordings,
                 "sha256": hashlib.sha256(text).hexdigest(),
             }
         )
