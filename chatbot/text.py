@@ -279,3 +279,26 @@ class Vocabulary:
 def shorten(text: str, limit: int, ellipsis: str = "...") -> str:
     """`text` cut to at most `limit` characters, ending in `ellipsis` where it was cut."""
     return text if len(text) <= limit else text[: limit - len(ellipsis)] + ellipsis
+
+
+def one_edit(word: str, other: str) -> bool:
+    """Whether `other` is `word` with one letter changed, added, dropped or two swapped.
+
+    >>> one_edit("kitchn", "kitchen"), one_edit("towel", "tower"), one_edit("cat", "dog")
+    (True, True, False)
+    """
+    if word == other or abs(len(word) - len(other)) > 1:
+        return False
+    if len(word) == len(other):
+        diffs = [i for i, (a, b) in enumerate(zip(word, other, strict=True)) if a != b]
+        if len(diffs) == 1:
+            return True
+        i = diffs[0]
+        return (
+            len(diffs) == 2
+            and diffs[1] == i + 1
+            and (word[i], word[i + 1]) == (other[i + 1], other[i])
+        )
+    short, long = sorted((word, other), key=len)
+    i = next((i for i, (a, b) in enumerate(zip(short, long, strict=False)) if a != b), len(short))
+    return short[i:] == long[i + 1 :]

@@ -33,6 +33,7 @@ TIMES = {
     "this evening": ("this evening", "in the evening"),
 }
 OPENERS = ("Then", "After that", "Afterwards", "Later", "Later on", "Next", "Following that")
+OPENER_WORDS = {opener.split()[0] for opener in OPENERS}
 MOVES = (
     "moved to", "went to", "journeyed to", "travelled to", "went back to", "walked to",
     "ran to", "headed to", "headed back to", "returned to", "hurried to", "rushed to",
@@ -40,6 +41,7 @@ MOVES = (
     "ran into", "wandered into", "went back into", "made {their} way to", "{have} gone to",
     "arrived at", "arrived in",
 )  # fmt: skip
+MOVES_AFTER_OPENER = tuple(move for move in MOVES if "gone" not in move)
 BEING = ("{be} in", "{be} at", "{be} now in", "{be} now at")
 EITHER = (
     "{be} either in the {0} or the {1}",
@@ -178,8 +180,9 @@ def _verbs(who: tuple[str, ...], female: frozenset[str]) -> dict[str, str]:
 def predicate(fact: Fact, rng: random.Random, verbs: dict[str, str]) -> str:
     """What a fact about people says of them, in one of its everyday wordings."""
     parts, choice = fact.parts, rng.choice
-    if fact.kind == "move":
-        return f"{choice(MOVES).format(**verbs)} the {parts[0]}"
+    if fact.kind == "move":  # ("Then she has gone to ..." is not said)
+        moves = MOVES_AFTER_OPENER if verbs.get("opened") else MOVES
+        return f"{choice(moves).format(**verbs)} the {parts[0]}"
     if fact.kind == "is in":
         return f"{choice(BEING).format(**verbs)} the {parts[0]}"
     if fact.kind == "either":
@@ -213,7 +216,7 @@ def other_sentence(fact: Fact, rng: random.Random) -> str:
     return rng.choice(SIZES).format(small=small, big=big)
 
 
-def _subject(fact: Fact, rng: random.Random, last, female) -> str:
+def _subject(fact: Fact, rng: random.Random, last, female, first: bool) -> str:
     """Who a sentence is about: the names, a pronoun for whom the last sentence was about, or
     "Then Priya" (with bAbI's "Then she" told by the name, now and then)."""
     if fact.pronoun and rng.random() >= NAME:
@@ -224,7 +227,8 @@ def _subject(fact: Fact, rng: random.Random, last, female) -> str:
             return f"{rng.choice(OPENERS)}{_comma(rng)} {pronoun.lower()}"
         return pronoun
     names = " and ".join(fact.who)
-    if (fact.pronoun or fact.kind in EVENTS and rng.random() < OPENER) and not fact.time:
+    opener = fact.pronoun or fact.kind in EVENTS and rng.random() < OPENER and not first
+    if opener and not fact.time:
         return f"{rng.choice(OPENERS)}{_comma(rng)} {names}"
     return names
 
@@ -270,8 +274,10 @@ def reword(lines: list, rng: random.Random, female: frozenset[str]) -> list:
         text = line.text
         if fact is not None and rng.random() >= KEEP:
             if fact.who:
-                subject = _subject(fact, rng, last, female)
-                text = f"{subject} {predicate(fact, rng, _verbs(fact.who, female))}"
+                subject = _subject(fact, rng, last, female, first=not out)
+                verbs = _verbs(fact.who, female)
+                verbs["opened"] = subject.split()[0].rstrip(",") in OPENER_WORDS
+                text = f"{subject} {predicate(fact, rng, verbs)}"
                 text = _timed(text, fact.time, rng) + "."
             else:
                 text = other_sentence(fact, rng) + "."
@@ -295,7 +301,7 @@ def _join(previous, fact: Fact, text: str, rng: random.Random, female) -> str:
     first = previous[0].removesuffix(".")
     same = len(fact.who) == 1 and fact.who == previous[1].who and fact.kind in EVENTS
     if same and rng.random() < ELIDE:
-        verbs = _verbs(fact.who, female)
+        verbs = {**_verbs(fact.who, female), "opened": True}  # "... and has gone" is not said
         then = "then " if rng.random() < 0.4 else ""
         return f"{first} and {then}{predicate(fact, rng, verbs)}."
     if fact.who and fact.who == previous[1].who and text.startswith(fact.who[0] + " "):
