@@ -104,6 +104,7 @@ class TrainConfig(_Serializable):
     memory: int = 256  # most sentences a question sees: bAbI's longest story has 228
     generated_questions: int = 4_000  # per task (times its share), for the built-in stories
     fresh_stories: bool = True  # built-in stories only: new ones every epoch, seeded by epoch
+    wordings: str = "babi"  # the built-in stories told in bAbI's words, or "everyday" ones
     jit_compile: bool | str = "auto"  # XLA for training steps: Keras' "auto", True or False
 
 

@@ -176,6 +176,7 @@ def _load_data(data, settings: TrainConfig) -> Data:
                 "shares": {str(task): share for task, share in shares.items()},
                 "seed": settings.seed,
                 "fresh_stories": settings.fresh_stories,
+                "wordings": settings.wordings,
                 "sha256": hashlib.sha256(text).hexdigest(),
             }
         )
@@ -197,7 +198,7 @@ def _generated(settings: TrainConfig, seed: int) -> list:
     stories = []
     for task, share in world.TRAINING_SHARES.items():
         questions = max(1, round(share * settings.generated_questions))
-        stories += world.generate_stories(task, questions, seed)
+        stories += world.generate_stories(task, questions, seed, wordings=settings.wordings)
     return stories
 
 
