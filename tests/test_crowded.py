@@ -88,7 +88,8 @@ def model(tmp_path):
     "change, message",
     [
         (lambda data: data["roles"].update(mary="KING"),
-         "is damaged: a word has the role 'KING', not one of NAME, PLACE, OBJECT; rebuild"),
+         "is damaged: a word has the role 'KING', not one of NAME, PLACE, OBJECT, KIND, COLOUR; "
+         "rebuild"),
         (lambda data: data["roles"].update({f"w{n}": "NAME" for n in range(60_000)}),
          "is damaged: 60,338 roles, over the 50,000 a model folder holds; rebuild"),
     ],

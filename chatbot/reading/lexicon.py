@@ -8,6 +8,11 @@ unknown ("Mary zorped to the kitchen."). Training numbers each story's slots at 
 slot means anything of its own. The task-20 places and objects keep their words, because
 there they do carry meaning (hungry people go to the kitchen).
 
+Kinds and colours are open too, in a model trained with them as roles (KIND, COLOUR): "Rex is
+a dog. Dogs are afraid of cats." reads "<name0> is a <kind0>. <kind0> are afraid of <kind1>."
+(a kind and its plural share a slot), and boxes and chests are objects ("the wardrobe"). A
+model trained before (the shipped default) keeps them as the closed classes they were.
+
 A text's *shape* is its words with names, places, things and the closed word classes
 (colours, kinds, moods, directions, shapes, sizes) set aside: "Is Mary in the kitchen?" has
 the shape "is NAME in the PLACE". The `Lexicon` saved with a model holds the roles of the words
@@ -15,6 +20,7 @@ it was trained with and the shapes it met, so a question of another shape is ref
 than guessed.
 """
 
+import functools
 import itertools
 import json
 import random
@@ -24,11 +30,14 @@ from dataclasses import dataclass, field
 
 from chatbot.errors import ChatbotError
 from chatbot.reading import near_miss
-from chatbot.reading.slots import (  # noqa: F401  (SLOTS, slot: the lexicon's public names too)
+from chatbot.reading.slots import (  # noqa: F401  (the lexicon's public names too)
+    COLOUR,
+    KIND,
     NAME,
     OBJECT,
     PLACE,
     ROLE_OF_SLOT,
+    ROLE_SLOTS,
     ROLES,
     SLOT_TOKENS,
     SLOTS,
@@ -37,7 +46,7 @@ from chatbot.reading.slots import (  # noqa: F401  (SLOTS, slot: the lexicon's p
     slot,
 )
 from chatbot.reading.slots import crowded as crowded_texts
-from chatbot.text import tokenize
+from chatbot.text import one_edit, tokenize
 from chatbot.untrusted import printable
 
 WORD = "WORD"  # a known word of no role ("then", "went"), as a near-miss finds it
@@ -66,7 +75,7 @@ class Reading:
     # the story never mentions ("Is Zorblax in the kitchen?"). Known ones are answered, as in
     # training, where "Is Sandra carrying the milk?" may ask about milk of no story (no).
     unmentioned: tuple[tuple[str, ...], ...] = ()
-    # Per question: it names a person, place or object past the `SLOTS` of its kind.
+    # Per question: it names a person, place or object past the slots of its kind.
     crowded: tuple[bool, ...] = ()
 
     def refused(self, question: int = 0) -> bool:
@@ -105,6 +114,12 @@ class Lexicon:
 
         return cls(*world.word_roles())
 
+    @functools.cached_property
+    def open_roles(self) -> tuple[str, ...]:
+        """The roles a new word may take: those the lexicon gives some known word."""
+        used = set(self.roles.values())
+        return tuple(role for role in ROLES if role in used or role in (NAME, PLACE, OBJECT))
+
     @property
     def forms(self) -> tuple[str, ...]:
         """An example question of each shape met in training, shortest first."""
@@ -128,8 +143,9 @@ class Lexicon:
             rng: numbers the slots at random (training); None numbers them in order of first
                 mention, so the same story always reads the same.
 
-        A sentence that would name one person, place or object more than the `SLOTS` of its
-        kind is left out (`left_out`), and a question that would is refused (`crowded`).
+        A sentence that would name one person, place, object, kind or colour more than the
+        `ROLE_SLOTS` of its role is left out (`left_out`), and a question that would is refused
+        (`crowded`).
         """
         story = [tuple(tokenize(text)) for text in sentences]
         asked = [tuple(tokenize(text)) for text in questions]
@@ -240,9 +256,8 @@ class Lexicon:
             return found[word]
         index = self._cache.get("index")
         if index is None:
-            index = self._cache["index"] = near_miss.deletion_index(
-                itertools.chain(known, self.roles)
-            )
+            words = itertools.chain(known, self.roles)
+            index = self._cache["index"] = near_miss.deletion_index(words)
         found[word] = {self.roles.get(other, WORD) for other in near_miss.near(word, index)}
         if len(found) > CACHED_WORDS:
             del found[next(iter(found))]
@@ -251,11 +266,26 @@ class Lexicon:
     def _place_new(self, story, asked, new: set[str], known) -> tuple[dict, set]:
         """(new word -> the role it stands in, the new words taken as typos).
 
-        A typo ("kitchn") is a new word one edit from a known word of the role it stands in;
-        "towel" stands as an object, one edit from the place "tower": a new object.
+        A word that stands where a name, place, object, kind or colour stands is read as a new
+        one, even one edit from a known word ("Sarah" beside "Sara", "towel" beside "tower"),
+        unless the story or question itself uses a known word of that role one edit away: then
+        it is a typo of that word ("Mary went to the kitchen. Is Mary in the kitchn?"). A word
+        its position does not place is a typo where it is one edit from a known word of no role.
         """
         placed = self._place(story, asked, new) if new else {}
-        near = {word for word in new if self._near_roles(word, known) & {placed.get(word), WORD}}
+        used = {word for text in story + asked for word in text if word in self.roles}
+        near = {
+            word
+            for word in new
+            if (WORD in self._near_roles(word, known) and word not in placed)
+            or (
+                word in placed
+                and len(word) >= NEAR_MISS_LENGTH
+                and any(
+                    self.roles[other] == placed[word] and one_edit(word, other) for other in used
+                )
+            )
+        }
         return {word: role for word, role in placed.items() if word not in near}, near
 
     def _place(self, story, asked, new: set[str]) -> dict[str, str]:
@@ -270,7 +300,7 @@ class Lexicon:
                 if not words or len(words) > MOST_NEW_WORDS:
                     continue
                 fitting: dict[str, set[str]] = {word: set() for word in words}
-                for guess in itertools.product(ROLES, repeat=len(words)):
+                for guess in itertools.product(self.open_roles, repeat=len(words)):
                     guessed = ChainMap(dict(zip(words, guess, strict=True)), self.roles)
                     if self.shape(text, guessed) in shapes:
                         for word, role in zip(words, guess, strict=True):

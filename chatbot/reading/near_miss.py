@@ -8,6 +8,8 @@ on the word's length, not on how many words are known.
 
 from collections.abc import Iterable
 
+from chatbot.text import one_edit
+
 SHORTEST = 4  # known words shorter than this are never a near miss of a word long enough to ask
 
 
@@ -31,22 +33,3 @@ def deletion_index(words: Iterable[str]) -> dict[str, list[str]]:
             for key in deletions(word):
                 index.setdefault(key, []).append(word)
     return index
-
-
-def one_edit(word: str, other: str) -> bool:
-    """Whether `other` is `word` with one letter changed, added, dropped or two swapped."""
-    if word == other or abs(len(word) - len(other)) > 1:
-        return False
-    if len(word) == len(other):
-        diffs = [i for i, (a, b) in enumerate(zip(word, other, strict=True)) if a != b]
-        if len(diffs) == 1:
-            return True
-        i = diffs[0]
-        return (
-            len(diffs) == 2
-            and diffs[1] == i + 1
-            and (word[i], word[i + 1]) == (other[i + 1], other[i])
-        )
-    short, long = sorted((word, other), key=len)
-    i = next((i for i, (a, b) in enumerate(zip(short, long, strict=False)) if a != b), len(short))
-    return short[i:] == long[i + 1 :]

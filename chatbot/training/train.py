@@ -28,6 +28,7 @@ from chatbot.files import check_replaceable
 from chatbot.network.backend import keras
 from chatbot.network.folder import PLOT_FILE, not_a_model_folder, save_model_dir
 from chatbot.network.inference import ModelBundle
+from chatbot.stories.world.tasks import check_wordings
 from chatbot.training import dataset, fitting
 from chatbot.training.work_folder import WorkFolder
 from chatbot.untrusted import MAX_STORY_SENTENCES
@@ -180,6 +181,7 @@ def _checked_settings(data, settings: TrainConfig, valid, validation_split) -> T
         )
     if not settings.learning_rate > 0:
         raise UsageError(f"the learning rate must be positive; received {settings.learning_rate}")
+    check_wordings(settings.wordings)
     return settings
 
 
