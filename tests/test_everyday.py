@@ -109,6 +109,12 @@ WORDINGS = {
     "pronouns": [r"^She (is|went|picked|gave)", r"^He ", r"^They "],
     "pronoun after then": [r"^(Then|Next|Afterwards),? (she|he|they) "],
     "two facts joined": [r" and (then )?(picked|took|went)", r"\w, and [A-Z]", r" and the "],
+    "it": [
+        r" (put|set) it down",
+        r" picked it up",
+        r" (dropped|took|grabbed) it\b",
+        r" it to [A-Z]",
+    ],
     "moods": [r" feels (hungry|thirsty|tired|bored)", r" is (hungry|thirsty|tired|bored)"],
 }
 
@@ -167,12 +173,15 @@ def test_babi_wordings_tokenize_as_before_the_contractions_were_split(sentences)
         ("Ada took the apple. She put the apple down.", "Is Ada carrying the apple?", "no"),
         ("Ada is in the den or in the hall.", "Is Ada in the hall?", "maybe"),
         ("In the evening, Ada walked into the den.", "Is Ada in the den?", "yes"),
+        ("Ada picked up the apple. She put it down.", "Is Ada carrying the apple?", "no"),
+        ("Ada took the cup and gave it to Bo.", "Did Ada give the cup to Bo?", "yes"),
+        ("Ada took it.", "Is Ada carrying anything?", "cannot read"),
     ],
 )
 def test_the_reader_reads_everyday_wordings(story, question, expected):
     try:
         assert yesno.answer(story, question) == expected
-    except Exception as error:  # "She ..." before anyone is named
+    except Exception as error:  # "She ..." before anyone is named, "it" before any object
         assert expected == "cannot read", error
 
 

@@ -7,7 +7,7 @@ bAbI forms: "walked into", "headed to", "returned to" move; "isn't in", "is no l
 "has left" say where someone is not; "picked the lantern up", "put the apple down", "handed
 Kwame the lantern"; "scared of", "to the west of", "fits in", "is smaller than" (the sizes
 turned round, so the answer follows the meaning); a time of day at either end; "Then Priya
-went ..." and pronouns.
+went ..." and pronouns ("put it down": "it" is the object the latest fact named).
 
 Like the reader, it imports nothing from the generator (`world/`).
 """
@@ -44,6 +44,7 @@ RELATIONS = {
 NAME = r"[A-Z][a-z]+"
 WORDS = r"[a-z]+(?: [a-z]+)*?"  # a noun phrase after "the": "kitchen", "box of chocolates"
 _WHO = rf"(?P<who>{NAME}(?: and {NAME})*|he|she|they)"
+_THING = rf"(?P<thing>the {WORDS}|it)"  # "it": the object the latest fact about one named
 _BE = r"(?:is|are)"
 # Verbs of moving, each followed by "the P": bAbI's five, then the everyday ones.
 _MOVES = (
@@ -70,13 +71,13 @@ _SENTENCES = [
         rf"or (?:in |at )?the (?P<second>{WORDS})",
     ),
     ("move", rf"{_WHO} {_BE}(?: now)? (?:in|at) the (?P<place>{WORDS})"),
-    ("take", rf"{_WHO} (?:{_PICKS}) the (?P<thing>{WORDS})(?: there)?"),
-    ("take", rf"{_WHO} (?:picked|lifted) the (?P<thing>{WORDS}) up(?: there)?"),
-    ("drop", rf"{_WHO} (?:{_DROPS}) the (?P<thing>{WORDS})(?: there)?"),
-    ("drop", rf"{_WHO} (?:put|set|laid) the (?P<thing>{WORDS}) down(?: there)?"),
+    ("take", rf"{_WHO} (?:{_PICKS}) {_THING}(?: there)?"),
+    ("take", rf"{_WHO} (?:picked|lifted) {_THING} up(?: there)?"),
+    ("drop", rf"{_WHO} (?:{_DROPS}) {_THING}(?: there)?"),
+    ("drop", rf"{_WHO} (?:put|set|laid) {_THING} down(?: there)?"),
     (
         "give",
-        rf"{_WHO} (?:gave|handed|passed|handed over) the (?P<thing>{WORDS}) "
+        rf"{_WHO} (?:gave|handed|passed|handed over) {_THING} "
         rf"to (?P<receiver>{NAME})",
     ),
     ("give", rf"{_WHO} (?:gave|handed|passed) (?P<receiver>{NAME}) the (?P<thing>{WORDS})"),
@@ -185,6 +186,8 @@ def parse(sentence: str) -> tuple[str, tuple[tuple[str, str], ...], int | None]:
             fields = match.groupdict()
             if "direction" in fields:
                 fields["direction"] = fields["direction"].lower()
+            if "thing" in fields and fields["thing"] != "it":
+                fields["thing"] = fields["thing"].removeprefix("the ")
             if "relation" in fields:
                 fields["relation"] = RELATIONS[fields["relation"]]
             return action, tuple(fields.items()), clock

@@ -5,7 +5,8 @@ saying its fact, keeping what it means: moves with many verbs ("headed to", "wen
 "returned to"), "picked the lantern up", "put the apple down", "handed Kwame the lantern", "is
 at the park", "isn't in", "is no longer at", "has left", "is in the P or in the Q", "to the
 west of", "scared of", sizes said both ways ("is smaller than"), "fits in", a time of day at
-either end, "Then Priya ..." and pronouns for whoever the sentence before was about, and now
+either end, "Then Priya ..." and pronouns for whoever the sentence before was about ("it" for
+the object it named: "She put it down."), and now
 and then two sentences joined by "and" (the second without its subject where both are about
 one person). Questions stay as they are; their supporting ids follow the joined lines.
 
@@ -13,6 +14,7 @@ It draws from a random stream of its own, so the stories told in bAbI's words do
 Every wording here is one `stories.sentence_forms` reads, which the tests check.
 """
 
+import functools
 import random
 import re
 from dataclasses import dataclass, replace
@@ -55,19 +57,20 @@ NO_LONGER = (
     "{be} no longer in the {0}", "{be} no longer at the {0}", "{isn't} in the {0} anymore",
     "{be} not in the {0} any more", "{have} left the {0}",
 )  # fmt: skip
+# {0} is "the apple", or "it" for the object the sentence before named
 PICKS = (
-    "picked up the {0}", "picked the {0} up", "took the {0}", "grabbed the {0}", "got the {0}",
-    "collected the {0}", "fetched the {0}", "took hold of the {0}",
+    "picked up {0}", "picked {0} up", "took {0}", "grabbed {0}", "got {0}", "collected {0}",
+    "fetched {0}", "took hold of {0}",
 )  # fmt: skip
 DROPS = (
-    "dropped the {0}", "put down the {0}", "put the {0} down", "set down the {0}",
-    "set the {0} down", "laid down the {0}", "left the {0}", "discarded the {0}",
-    "let go of the {0}", "got rid of the {0}",
+    "dropped {0}", "put down {0}", "put {0} down", "set down {0}", "set {0} down",
+    "laid down {0}", "left {0}", "discarded {0}", "let go of {0}", "got rid of {0}",
 )  # fmt: skip
 GIVES = (
-    "gave the {0} to {1}", "handed the {0} to {1}", "passed the {0} to {1}", "gave {1} the {0}",
-    "handed {1} the {0}", "passed {1} the {0}", "handed over the {0} to {1}",
+    "gave {0} to {1}", "handed {0} to {1}", "passed {0} to {1}", "handed over {0} to {1}",
+    "gave {1} {0}", "handed {1} {0}", "passed {1} {0}",  # (not with "it")
 )  # fmt: skip
+IT = 0.5  # of the objects the sentence before named, told as "it"
 MOODS = ("{be} {0}", "{feels} {0}", "{be} feeling {0}", "became {0}", "got {0}")
 FEARS = (
     "{0} are afraid of {1}",
@@ -93,6 +96,7 @@ SIZES = (
     "The {small} is smaller than the {big}",
 )  # fmt: skip
 EVENTS = ("move", "pick", "drop", "give")
+THINGS = ("pick", "drop", "give")  # the facts that name an object
 
 _X = r"([a-z]+(?: [a-z]+)*?)"
 _NAME = r"[A-Z][a-z]+"
@@ -145,6 +149,15 @@ def take_apart(text: str, last: tuple[str, ...]) -> Fact | None:
         text: the sentence as the generator told it.
         last: whom the sentence before was about (bAbI's "Then she" means them).
     """
+    fact = _fact_of(text)
+    if fact is None or not fact.pronoun:
+        return fact
+    return replace(fact, who=last) if last else None  # a pronoun of nobody named: as it is
+
+
+@functools.lru_cache(maxsize=1 << 16)  # stories repeat their sentences
+def _fact_of(text: str) -> Fact | None:
+    """`take_apart` before a pronoun is resolved (its `who` left empty)."""
     for kind, pattern in _OTHERS:
         match = pattern.match(text)
         if match:
@@ -156,9 +169,7 @@ def take_apart(text: str, last: tuple[str, ...]) -> Fact | None:
     for kind, pattern in _PREDICATES:
         found = pattern.match(rest)
         if found:
-            who = last if match["pronoun"] else tuple(match["who"].split(" and "))
-            if not who:
-                return None  # a pronoun of nobody named: left as it is
+            who = () if match["pronoun"] else tuple(match["who"].split(" and "))
             time = (match["lead"] or match["trail"] or "").lower()
             parts = tuple(part or "" for part in found.groups())
             return Fact(kind, parts, who, bool(match["pronoun"]), time)
@@ -191,10 +202,11 @@ def predicate(fact: Fact, rng: random.Random, verbs: dict[str, str]) -> str:
         return f"{choice(NOT_IN).format(**verbs)} the {parts[0]}"
     if fact.kind == "no longer":
         return choice(NO_LONGER).format(parts[0], **verbs)
+    thing = "it" if verbs.get("it") == parts[0] and rng.random() < IT else f"the {parts[0]}"
     if fact.kind in ("pick", "drop"):
-        return choice(PICKS if fact.kind == "pick" else DROPS).format(parts[0]) + parts[1]
+        return choice(PICKS if fact.kind == "pick" else DROPS).format(thing) + parts[1]
     if fact.kind == "give":
-        return choice(GIVES).format(*parts)
+        return choice(GIVES[:4] if thing == "it" else GIVES).format(thing, parts[1])
     if fact.kind == "mood":
         return choice(MOODS).format(parts[0], **verbs)
     if fact.kind == "kind":
@@ -266,6 +278,7 @@ def reword(lines: list, rng: random.Random, female: frozenset[str]) -> list:
     """
     out: list = []  # sentences as [text, fact, old ids] and questions, in order
     last: tuple[str, ...] = ()
+    it = None  # the object the sentence before named
     for line in lines:
         if isinstance(line, babi.Question):
             out.append(line)
@@ -277,18 +290,20 @@ def reword(lines: list, rng: random.Random, female: frozenset[str]) -> list:
                 subject = _subject(fact, rng, last, female, first=not out)
                 verbs = _verbs(fact.who, female)
                 verbs["opened"] = subject.split()[0].rstrip(",") in OPENER_WORDS
+                verbs["it"] = it
                 text = f"{subject} {predicate(fact, rng, verbs)}"
                 text = _timed(text, fact.time, rng) + "."
             else:
                 text = other_sentence(fact, rng) + "."
         previous = out[-1] if out and not isinstance(out[-1], babi.Question) else None
         if previous is not None and _joinable(previous, fact) and rng.random() < JOIN:
-            previous[0] = _join(previous, fact, text, rng, female)
+            previous[0] = _join(previous, fact, text, rng, female, it)
             previous[2].append(line.id)
             previous[1] = None  # joined once: never again
         else:
             out.append([text, fact, [line.id]])
         last = fact.who if fact is not None else ()
+        it = fact.parts[0] if fact is not None and fact.kind in THINGS else None
     return _numbered(out)
 
 
@@ -296,12 +311,12 @@ def _joinable(previous, fact: Fact | None) -> bool:
     return previous[1] is not None and fact is not None and not previous[1].time and not fact.time
 
 
-def _join(previous, fact: Fact, text: str, rng: random.Random, female) -> str:
+def _join(previous, fact: Fact, text: str, rng: random.Random, female, it) -> str:
     """Two sentences as one: "A and B", or "Mary went to the hall and (then) took the apple"."""
     first = previous[0].removesuffix(".")
     same = len(fact.who) == 1 and fact.who == previous[1].who and fact.kind in EVENTS
     if same and rng.random() < ELIDE:
-        verbs = {**_verbs(fact.who, female), "opened": True}  # "... and has gone" is not said
+        verbs = {**_verbs(fact.who, female), "opened": True, "it": it}  # not "and has gone"
         then = "then " if rng.random() < 0.4 else ""
         return f"{first} and {then}{predicate(fact, rng, verbs)}."
     if fact.who and fact.who == previous[1].who and text.startswith(fact.who[0] + " "):
