@@ -12,7 +12,7 @@ import traceback
 import click
 
 from chatbot import __version__
-from chatbot.config import TrainConfig
+from chatbot.config import ModelConfig, TrainConfig
 from chatbot.errors import CannotAnswer, ChatbotError, UsageError, for_command_line
 from chatbot.untrusted import check_typed, printable
 
@@ -207,6 +207,13 @@ def convert(files, out_dir, seed):
     f"[default: {TrainConfig.generated_questions}].",
 )
 @click.option(
+    "--steps",
+    type=int,
+    metavar="K",
+    help=f"Times the network reads the story, each read led by the one before [default: "
+    f"{ModelConfig.steps}].",
+)
+@click.option(
     "--wordings",
     type=click.Choice(["babi", "everyday"]),
     help="How the generated stories are told: bAbI's own sentences, or as people say them "
@@ -215,8 +222,8 @@ def convert(files, out_dir, seed):
 @click.option("--resume", is_flag=True, help="Continue an interrupted run from DIR.partial.")
 @click.option("--overwrite", is_flag=True, help="Replace DIR if it exists.")
 def train(
-    data, out_dir, epochs, batch_size, seed, valid_file, validation_split, questions, wordings,
-    resume, overwrite,
+    data, out_dir, epochs, batch_size, seed, valid_file, validation_split, questions, steps,
+    wordings, resume, overwrite,
 ):  # fmt: skip
     """Train a model on DATA and write the model folder DIR.
 
@@ -251,6 +258,7 @@ def train(
             validation_split=validation_split,
             resume=resume,
             overwrite=overwrite,
+            model_options={} if steps is None else {"steps": steps},
             report=say,
             verbose=1 if sys.stdout.isatty() else 2,  # no redrawn, coloured bars in a file
         )

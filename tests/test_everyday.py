@@ -20,8 +20,9 @@ EVERYTHING = (*world.TASKS, world.MIX)
 SEEDS = range(3)
 QUESTIONS = 200  # per task, seed and split
 # sha256 of bAbI-worded stories of every task, seed 7, 100 questions per split, as the generator
-# wrote them before the everyday wordings came in: the switch's default changes nothing.
-BABI_SHA256 = "e889c2bdd054d9dbd540fb84c852d1ea48d29012cf6c97b8420dc0cc6666579f"
+# wrote them before the everyday wordings came in: the switch's default changes nothing. (Task
+# 19's supporting sentences follow the asked walk since "Reasoning in steps"; nothing else.)
+BABI_SHA256 = "ca42e610164068e7c39acc75ef08282e6c308c4ec0c5aa66c197b86461d4f1d0"
 
 
 @pytest.fixture(scope="module")

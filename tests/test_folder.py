@@ -305,6 +305,7 @@ def test_format_metadata(copy):
         f"  architecture: {ModelConfig.architecture}",
         "  blocks: 2",
         "  heads: 4",
+        "  steps: 3",
         "  temperature: 1.0",
         "  form_temperatures: {}",
         "question forms it knows (1):",
