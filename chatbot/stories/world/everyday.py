@@ -191,7 +191,7 @@ def _verbs(who: tuple[str, ...], female: frozenset[str]) -> dict[str, str]:
 def predicate(fact: Fact, rng: random.Random, verbs: dict[str, str]) -> str:
     """What a fact about people says of them, in one of its everyday wordings."""
     parts, choice = fact.parts, rng.choice
-    if fact.kind == "move":  # ("Then she has gone to ..." is not said)
+    if fact.kind == "move":  # ("Then she has gone to ..." is not said, nor "Yesterday ...")
         moves = MOVES_AFTER_OPENER if verbs.get("opened") else MOVES
         return f"{choice(moves).format(**verbs)} the {parts[0]}"
     if fact.kind == "is in":
@@ -289,7 +289,8 @@ def reword(lines: list, rng: random.Random, female: frozenset[str]) -> list:
             if fact.who:
                 subject = _subject(fact, rng, last, female, first=not out)
                 verbs = _verbs(fact.who, female)
-                verbs["opened"] = subject.split()[0].rstrip(",") in OPENER_WORDS
+                opened = subject.split()[0].rstrip(",") in OPENER_WORDS
+                verbs["opened"] = opened or bool(fact.time)  # not "Yesterday she has gone"
                 verbs["it"] = it
                 text = f"{subject} {predicate(fact, rng, verbs)}"
                 text = _timed(text, fact.time, rng) + "."
