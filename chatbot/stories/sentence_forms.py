@@ -5,9 +5,10 @@ picked up the apple." holds two) and `parse(fact)` says what one fact is: its ac
 "take", ...), its named parts and the time of day it gives. Everyday wordings are read as their
 bAbI forms: "walked into", "headed to", "returned to" move; "isn't in", "is no longer at",
 "has left" say where someone is not; "picked the lantern up", "put the apple down", "handed
-Kwame the lantern"; "scared of", "to the west of", "fits in", "is smaller than" (the sizes
-turned round, so the answer follows the meaning); a time of day at either end; "Then Priya
-went ..." and pronouns ("put it down": "it" is the object the latest fact named).
+Kwame the lantern", "now has"; "scared of", "A mouse is afraid of", "to the west of", "fits
+in", "can hold", "is smaller than" (the sizes turned round, so the answer follows the
+meaning); a time of day at either end; "Then Priya went ..." and pronouns ("put it down":
+"it" is the object the latest fact named).
 
 Like the reader, it imports nothing from the generator (`world/`).
 """
@@ -51,11 +52,11 @@ _MOVES = (
     r"(?:moved|went back|went|journeyed|travelled|traveled|walked|ran) to"
     r"|(?:headed|headed back|returned|hurried|rushed|strolled|came back|went over|went off) to"
     r"|(?:went|walked|ran|wandered|went back|came back|headed) into"
-    r"|made (?:his|her|their) way to|arrived (?:at|in)|(?:has|have) gone (?:to|into)"
+    r"|made (?:his|her|their) way to|arrived (?:at|in)|(?:has|have) gone (?:to|into)|left for"
 )
 _NOT = rf"(?:{_BE} (?:not|no longer)|isn't|aren't)"
 _AGAIN = r"(?: any ?more| any longer)?"
-_PICKS = r"picked up|got|grabbed|took|collected|fetched|took hold of|lifted up|snatched"
+_PICKS = r"picked up|got|grabbed|took|collected|fetched|took hold of|lifted up|snatched|now has"
 _DROPS = r"dropped|discarded|put down|left|set down|laid down|let go of|got rid of|threw away"
 _FEARS = r"(?:are|were) (?:afraid|scared|frightened) of|fear"
 _DIRECTION = "|".join(OPPOSITE)
@@ -83,6 +84,7 @@ _SENTENCES = [
     ("give", rf"{_WHO} (?:gave|handed|passed) (?P<receiver>{NAME}) the (?P<thing>{WORDS})"),
     ("kind", rf"{_WHO} is an? (?P<kind>{WORDS})"),
     ("fear", rf"(?P<kinds>{NAME}) (?:{_FEARS}) (?P<feared>{WORDS})"),
+    ("fear", rf"An? (?P<kinds>[a-z]+) is (?:afraid|scared|frightened) of (?P<feared>{WORDS})"),
     (
         "mood",
         rf"{_WHO} (?:is|are|feels|feel|is feeling|are feeling|became|got) "
@@ -105,6 +107,7 @@ _SENTENCES = [
     ),
     ("bigger", rf"The (?P<a>{WORDS}) is (?:bigger|larger) than the (?P<b>{WORDS})"),
     ("fits", rf"The (?P<a>{WORDS}) is smaller than the (?P<b>{WORDS})"),
+    ("fits", rf"The (?P<b>{WORDS}) can hold the (?P<a>{WORDS})"),
 ]
 SENTENCES = [(action, re.compile(f"^{pattern}$")) for action, pattern in _SENTENCES]
 _TIMES = "|".join(CLOCK_WORDS)

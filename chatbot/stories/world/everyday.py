@@ -20,6 +20,9 @@ import re
 from dataclasses import dataclass, replace
 
 from chatbot.stories import babi
+from chatbot.stories.world.words import KINDS_15
+
+SINGULAR = {plural: kind for kind, plural in KINDS_15.items()}  # "mice" -> "mouse"
 
 KEEP = 0.25  # of the sentences left in bAbI's words, as they were
 PRONOUN = 0.4  # of the sentences about whom the sentence before was about, told by a pronoun
@@ -41,7 +44,7 @@ MOVES = (
     "ran to", "headed to", "headed back to", "returned to", "hurried to", "rushed to",
     "strolled to", "came back to", "went over to", "went off to", "went into", "walked into",
     "ran into", "wandered into", "went back into", "made {their} way to", "{have} gone to",
-    "arrived at", "arrived in",
+    "arrived at", "arrived in", "left for",
 )  # fmt: skip
 MOVES_AFTER_OPENER = tuple(move for move in MOVES if "gone" not in move)
 BEING = ("{be} in", "{be} at", "{be} now in", "{be} now at")
@@ -60,7 +63,7 @@ NO_LONGER = (
 # {0} is "the apple", or "it" for the object the sentence before named
 PICKS = (
     "picked up {0}", "picked {0} up", "took {0}", "grabbed {0}", "got {0}", "collected {0}",
-    "fetched {0}", "took hold of {0}",
+    "fetched {0}", "took hold of {0}", "now has {0}",
 )  # fmt: skip
 DROPS = (
     "dropped {0}", "put down {0}", "put {0} down", "set down {0}", "set {0} down",
@@ -73,11 +76,9 @@ GIVES = (
 IT = 0.5  # of the objects the sentence before named, told as "it"
 MOODS = ("{be} {0}", "{feels} {0}", "{be} feeling {0}", "became {0}", "got {0}")
 FEARS = (
-    "{0} are afraid of {1}",
-    "{0} are scared of {1}",
-    "{0} are frightened of {1}",
-    "{0} fear {1}",
-)
+    "{0} are afraid of {1}", "{0} are scared of {1}", "{0} are frightened of {1}", "{0} fear {1}",
+    "{a} {one} is afraid of {1}", "{a} {one} is scared of {1}",
+)  # fmt: skip
 DIRECTIONS = (
     "The {a} is {d} of the {b}", "The {a} is to the {d} of the {b}", "The {a} lies {d} of the {b}",
     "The {a} lies to the {d} of the {b}", "{D} of the {b} is the {a}",
@@ -93,7 +94,7 @@ SIZES = (
     "The {small} fits inside the {big}", "The {small} fits in the {big}",
     "The {small} fits into the {big}", "The {small} can fit in the {big}",
     "The {big} is bigger than the {small}", "The {big} is larger than the {small}",
-    "The {small} is smaller than the {big}",
+    "The {small} is smaller than the {big}", "The {big} can hold the {small}",
 )  # fmt: skip
 EVENTS = ("move", "pick", "drop", "give")
 THINGS = ("pick", "drop", "give")  # the facts that name an object
@@ -217,8 +218,9 @@ def predicate(fact: Fact, rng: random.Random, verbs: dict[str, str]) -> str:
 def other_sentence(fact: Fact, rng: random.Random) -> str:
     """A fact of no subject (fears, directions, positions, sizes) in an everyday wording."""
     parts = fact.parts
-    if fact.kind == "fear":
-        return rng.choice(FEARS).format(*parts)
+    if fact.kind == "fear":  # "Mice are afraid of wolves.", "A mouse is scared of wolves."
+        one = SINGULAR.get(parts[0].lower(), parts[0].lower().removesuffix("s"))
+        return rng.choice(FEARS).format(*parts, one=one, a="An" if one[0] in "aeiou" else "A")
     if fact.kind == "direction":
         a, d, b = parts
         return rng.choice(DIRECTIONS).format(a=a, d=d, D=d.capitalize(), b=b)
