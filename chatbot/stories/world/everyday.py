@@ -71,7 +71,7 @@ DROPS = (
 )  # fmt: skip
 GIVES = (
     "gave {0} to {1}", "handed {0} to {1}", "passed {0} to {1}", "handed over {0} to {1}",
-    "gave {1} {0}", "handed {1} {0}", "passed {1} {0}",  # (not with "it")
+    "gave {1} {0}", "handed {1} {0}", "passed {1} {0}",  # (the last four: not with "it")
 )  # fmt: skip
 IT = 0.5  # of the objects the sentence before named, told as "it"
 MOODS = ("{be} {0}", "{feels} {0}", "{be} feeling {0}", "became {0}", "got {0}")
@@ -207,7 +207,7 @@ def predicate(fact: Fact, rng: random.Random, verbs: dict[str, str]) -> str:
     if fact.kind in ("pick", "drop"):
         return choice(PICKS if fact.kind == "pick" else DROPS).format(thing) + parts[1]
     if fact.kind == "give":
-        return choice(GIVES[:4] if thing == "it" else GIVES).format(thing, parts[1])
+        return choice(GIVES[:3] if thing == "it" else GIVES).format(thing, parts[1])
     if fact.kind == "mood":
         return choice(MOODS).format(parts[0], **verbs)
     if fact.kind == "kind":
