@@ -51,6 +51,7 @@ _BE = r"(?:is|are)"
 _MOVES = (
     r"(?:moved|went back|went|journeyed|travelled|traveled|walked|ran) to"
     r"|(?:headed|headed back|returned|hurried|rushed|strolled|came back|went over|went off) to"
+    r"|went (?:down|up|out) to"
     r"|(?:went|walked|ran|wandered|went back|came back|headed) into"
     r"|made (?:his|her|their) way to|arrived (?:at|in)|(?:has|have) gone (?:to|into)|left for"
 )
@@ -68,10 +69,10 @@ _SENTENCES = [
     ("not_in", rf"{_WHO} (?:has|have) left the (?P<place>{WORDS})"),
     (
         "either",
-        rf"{_WHO} {_BE} (?:either )?(?:in|at) the (?P<first>{WORDS}) "
+        rf"{_WHO} {_BE} (?:either )?(?:in|at) (?:either )?the (?P<first>{WORDS}) "
         rf"or (?:in |at )?the (?P<second>{WORDS})",
     ),
-    ("move", rf"{_WHO} {_BE}(?: now)? (?:in|at) the (?P<place>{WORDS})"),
+    ("move", rf"{_WHO} {_BE}(?: now)? (?:in|at|inside) the (?P<place>{WORDS})"),
     ("take", rf"{_WHO} (?:{_PICKS}) {_THING}(?: there)?"),
     ("take", rf"{_WHO} (?:picked|lifted) {_THING} up(?: there)?"),
     ("drop", rf"{_WHO} (?:{_DROPS}) {_THING}(?: there)?"),

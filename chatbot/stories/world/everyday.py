@@ -41,19 +41,21 @@ OPENERS = ("Then", "After that", "Afterwards", "Later", "Later on", "Next", "Fol
 OPENER_WORDS = {opener.split()[0] for opener in OPENERS}
 MOVES = (
     "moved to", "went to", "journeyed to", "travelled to", "went back to", "walked to",
-    "ran to", "headed to", "headed back to", "returned to", "hurried to", "rushed to",
+    "ran to", "went down to", "went up to", "went out to", "headed to", "headed back to",
+    "returned to", "hurried to", "rushed to",
     "strolled to", "came back to", "went over to", "went off to", "went into", "walked into",
     "ran into", "wandered into", "went back into", "made {their} way to", "{have} gone to",
     "arrived at", "arrived in", "left for",
 )  # fmt: skip
 MOVES_AFTER_OPENER = tuple(move for move in MOVES if "gone" not in move)
-BEING = ("{be} in", "{be} at", "{be} now in", "{be} now at")
+BEING = ("{be} in", "{be} at", "{be} now in", "{be} now at", "{be} inside")
 EITHER = (
     "{be} either in the {0} or the {1}",
     "{be} either in the {0} or in the {1}",
     "{be} in the {0} or the {1}",
     "{be} in the {0} or in the {1}",
     "{be} either at the {0} or the {1}",
+    "{be} in either the {0} or the {1}",
 )
 NOT_IN = ("{be} not in", "{isn't} in", "{be} not at", "{isn't} at")
 NO_LONGER = (
