@@ -305,10 +305,10 @@ def ask(story, story_file, question, model_dir, as_json):
 
     Give the story as --story TEXT or --story-file FILE. A story sentence of a form the model
     never met is left out, with a notice on stderr. Exit codes: 0 answered, 3 cannot answer
-    (unknown words, a question form it does not know, someone the story never mentions, not a
-    yes/no question), 2 usage error, 1 any other error. With --json, prints {"answer",
-    "confidence", "support", "unknown_words", "reason", "left_out"} even when it cannot answer
-    ("answer" is then null).
+    (unknown words, a question form it does not know, someone the story never mentions, a
+    sentence left out that the answer needs, not a yes/no question), 2 usage error, 1 any
+    other error. With --json, prints {"answer", "confidence", "support", "unknown_words",
+    "reason", "left_out"} even when it cannot answer ("answer" is then null).
     """
     import json
 

@@ -180,9 +180,12 @@ class Chatbot:
         """Whether the model answers only yes / no / maybe (so other questions are refused)."""
         return set(self.answers) <= YES_NO_ANSWERS
 
-    def read(self, sentences: Sequence[str], questions: Sequence[str] = ()):
-        """The `lexicon.Reading` of a story and questions: slots, unknown words, shapes."""
-        return self.lexicon.read(sentences, questions, known=self.vocabulary.words)
+    def read(self, sentences: Sequence[str], questions: Sequence[str] = (), unreadable=()):
+        """The `lexicon.Reading` of a story and questions: slots, unknown words, shapes
+        (`unreadable`: indices of sentences the caller left out)."""
+        return self.lexicon.read(
+            sentences, questions, known=self.vocabulary.words, unreadable=unreadable
+        )
 
     def unknown_words(self, text: str) -> tuple[str, ...]:
         """The words of `text` the model cannot read (a new name it can), each once, in order."""
@@ -240,7 +243,9 @@ class Chatbot:
         """The notice for a story sentence of a shape it never met, which it leaves out."""
         return f"{self.strange(sentence, self.lexicon.sentence_shapes, 'sentences')}; {LEFT_OUT}"
 
-    def answer(self, story: str | Sequence[str], question: str) -> Answer:
+    def answer(
+        self, story: str | Sequence[str], question: str, unreadable: Sequence[int] = ()
+    ) -> Answer:
         """Answer a question about a story, or say why not, in three steps: read the story and
         question, run the network, word the answer.
 
@@ -248,27 +253,31 @@ class Chatbot:
             story: typed text (split into sentences) or the sentences, oldest first. Only the
                 newest `memory` sentences are seen; the rest are counted in `truncated`.
             question: a yes/no question; case and punctuation do not matter.
+            unreadable: indices of story sentences the caller could not read and left out
+                (a conversation's sentences with unknown words): they count as left out.
 
         Returns:
             The `Answer`; `label` is None, with a `reason`, when the bot will not guess.
         """
         import numpy as np
 
-        read = self.read_question(story, question)
+        read = self.read_question(story, question, unreadable)
         if read.reason is not None:
             support = tuple((sentence, 0.0) for sentence in read.sentences)
             return Answer(None, 0.0, support, read.unknown, read.reason, read.truncated, read.left)
         probabilities, attention = self.bundle.predict(read.story[None], read.question[None])
         return self.word(read, np.asarray(probabilities)[0], np.asarray(attention)[0])
 
-    def read_question(self, story: str | Sequence[str], question: str) -> "Read":
+    def read_question(
+        self, story: str | Sequence[str], question: str, unreadable: Sequence[int] = ()
+    ) -> "Read":
         """Step 1: the story and question read through the lexicon into the network's inputs,
         with the reason it will not answer, if any."""
         from chatbot.reading.features import encode_question, encode_story
 
         config = self.config
         sentences = as_sentences(story)
-        reading = self.read(sentences, [question])
+        reading = self.read(sentences, [question], unreadable)
         left_out = set(reading.left_out)
         kept = [index for index in range(len(sentences)) if index not in left_out]
         encoded = encode_story(
@@ -293,7 +302,8 @@ class Chatbot:
             unknown=unknown,
             story=encoded.ids,
             question=question_ids,
-            reason=self._refusal(question, reading, unknown, remembered, encoded.cut_words),
+            reason=self._refusal(question, reading, unknown, remembered, encoded.cut_words)
+            or self._unread(sentences, reading),
         )
 
     def word(self, read: "Read", probabilities, attention) -> Answer:
@@ -338,12 +348,28 @@ class Chatbot:
         if reading.strange[0]:
             shapes = self.lexicon.question_shapes
             return self.strange(question, shapes, "questions", reading.roles)
-        if not remembered:
+        if not remembered and not reading.unread[0]:
             return 'the story is empty; tell me one first, like "Mary went to the kitchen."'
-        if reading.unmentioned[0]:
+        if reading.unmentioned[0] and not reading.unread[0]:
             words = " or ".join(
                 f'"{shorten_word(word.capitalize() if reading.roles[word] == NAME else word)}"'
                 for word in reading.unmentioned[0]
             )
             return f"the story never mentions {words}; ask about someone or something in it"
         return None
+
+    def _unread(self, sentences, reading) -> str | None:
+        """Why it will not answer from what is left: a left-out sentence the answer needs."""
+        if not reading.unread[0]:
+            return None
+        index, words = reading.unread[0]
+        about = [
+            shorten_word(word.capitalize() if reading.roles.get(word) == NAME else word)
+            for word in words
+        ]
+        about = [
+            word if word[0].isupper() or self.lexicon.classes.get(word) == "KIND" else f"the {word}"
+            for word in about
+        ]
+        about = about[0] if len(about) == 1 else f"{', '.join(about[:-1])} and {about[-1]}"
+        return f'I could not read "{shorten(sentences[index], 60)}", which is about {about}'

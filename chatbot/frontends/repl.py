@@ -107,10 +107,13 @@ class Session:
     def __init__(self, bot, seed: int | None = None):
         self.bot = bot
         self.story: list[str] = []  # every sentence told, oldest first; the bot sees the newest
+        # Sentences it could not read and left out: (story sentences told before it, text). The
+        # bot refuses a question that depends on one (`reading.unread`).
+        self.unread: list[tuple[int, str]] = []
         self.last: tuple[str, object] | None = None  # (question, Answer)
         self.finished = False
-        # (how to say it is undone, story before), newest last
-        self._undo: deque[tuple[str, list[str]]] = deque(maxlen=MAX_UNDO)
+        # (how to say it is undone, story before, unread before), newest last
+        self._undo: deque[tuple[str, list[str], list]] = deque(maxlen=MAX_UNDO)
         self._random = random.Random(seed)
 
     def handle(self, line: str) -> list[Reply]:
@@ -131,33 +134,40 @@ class Session:
         sentences = split_sentences(text)
         if not sentences:
             return _notice(f"I found no words in that; {EMPTY_LINE}")
-        replies, before = [], list(self.story)
+        replies, before, unread_before = [], list(self.story), list(self.unread)
         for sentence in sentences:
             if is_question(sentence):
                 replies.append(self._ask(sentence))
             else:
                 replies.extend(self._tell(sentence))
-        if self.story != before:
-            told = self.story[len(before) :]
+        if self.story != before or self.unread != unread_before:
+            told = self.story[len(before) :] + [
+                text for _, text in self.unread[len(unread_before) :]
+            ]
             said = " ".join(f'"{s}"' for s in told) if len(told) <= 2 else f"{len(told)} sentences"
-            self._undo.append((f"took back {said}", before))
+            self._undo.append((f"took back {said}", before, unread_before))
             replies.extend(self._memory_notice(len(before)))
         return replies
 
     def _ask(self, question: str) -> Reply:
-        answer = self.bot.answer(list(self.story), question)
+        story, unreadable = list(self.story), []
+        for offset, (position, text) in enumerate(self.unread):  # back in the order told
+            story.insert(position + offset, text)
+            unreadable.append(position + offset)
+        answer = self.bot.answer(story, question, unreadable=unreadable)
         self.last = (question, answer)
         return Reply(format_answer(answer), ANSWER)
 
     def _tell(self, sentence: str) -> list[Reply]:
-        if len(self.story) >= MAX_STORY_SENTENCES:
+        if len(self.story) + len(self.unread) >= MAX_STORY_SENTENCES:
             told = f"the story has {len(self.story):,} sentences, the most I keep"
             return _notice(f"{told}; :reset starts a new one")
         problem = self.bot.check_statement(sentence)
-        if problem:
-            return _notice(f"{problem}; {LEFT_OUT}")
         if sentence[-1] not in ".!":
             sentence += "."
+        if problem:
+            self.unread.append((len(self.story), sentence))
+            return _notice(f"{problem}; {LEFT_OUT}")
         self.story.append(sentence)
         return []
 
@@ -174,8 +184,8 @@ class Session:
         )
 
     def _change_story(self, what: str, sentences: list[str]) -> list[Reply]:
-        self._undo.append((f"undid {what}", list(self.story)))
-        self.story = list(sentences)
+        self._undo.append((f"undid {what}", list(self.story), list(self.unread)))
+        self.story, self.unread = list(sentences), []
         self.last = None
         return self._memory_notice(0)
 
@@ -241,12 +251,12 @@ class Session:
     def _undo_last(self, argument: str) -> list[Reply]:
         if not self._undo:
             return _notice("nothing to undo")
-        what, self.story = self._undo.pop()
+        what, self.story, self.unread = self._undo.pop()
         self.last = None
         return [Reply(f"{what}; the story has {_count(self.story)}")]
 
     def _reset(self, argument: str) -> list[Reply]:
-        if not self.story:
+        if not self.story and not self.unread:
             return [Reply(EMPTY_STORY)]
         self._change_story(":reset", [])
         return [Reply("started a new, empty story (:undo brings the old one back)")]

@@ -18,10 +18,11 @@ than guessed.
 import itertools
 import json
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from chatbot.errors import ChatbotError
+from chatbot.reading.unread import needed_unread
 from chatbot.text import tokenize
 
 NAME, PLACE, OBJECT = "NAME", "PLACE", "OBJECT"
@@ -59,10 +60,18 @@ class Reading:
     # the story never mentions ("Is Zorblax in the kitchen?"). Known ones are answered, as in
     # training, where "Is Sandra carrying the milk?" may ask about milk of no story (no).
     unmentioned: tuple[tuple[str, ...], ...] = ()
+    # Per question: (a left-out sentence it depends on, the words of it that say so), or None
+    # (`unread.needed_unread`: no answer built on a sentence it could not read).
+    unread: tuple[tuple[int, tuple[str, ...]] | None, ...] = ()
 
     def refused(self, question: int = 0) -> bool:
         """Whether question number `question` cannot be answered from this reading."""
-        return bool(self.unknown or self.strange[question] or self.unmentioned[question])
+        return bool(
+            self.unknown
+            or self.strange[question]
+            or self.unmentioned[question]
+            or (self.unread and self.unread[question])
+        )
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,7 @@ class Lexicon:
         questions: Sequence[str] = (),
         known: Iterable[str] = (),
         rng: random.Random | None = None,
+        unreadable: Collection[int] = (),
     ) -> Reading:
         """Tokenize a story and its questions, putting each entity in its story's slot.
 
@@ -113,11 +123,15 @@ class Lexicon:
                 the shapes (a new name stands where names stand) or else reported unknown.
             rng: numbers the slots at random (training); None numbers them in order of first
                 mention, so the same story always reads the same.
+            unreadable: indices of sentences already left out by the caller (a conversation
+                leaves out a sentence with a word it does not know): left out, their words
+                neither placed nor reported unknown.
 
         Raises:
             ChatbotError: more people, places or objects than `SLOTS`.
         """
-        story = [tuple(tokenize(text)) for text in sentences]
+        every = [tuple(tokenize(text)) for text in sentences]
+        story = [() if i in unreadable else text for i, text in enumerate(every)]
         asked = [tuple(tokenize(text)) for text in questions]
         known = self._known_words(known)
         roles = dict(self.roles)
@@ -131,25 +145,30 @@ class Lexicon:
         )
         unknown_words = set(unknown)
         entities = [self._entities(text, roles, placed) for text in story + asked]
+        left_out = sorted(
+            set(unreadable).intersection(range(len(every)))
+            | {
+                index
+                for index, text in enumerate(story)
+                if text
+                and self.sentence_shapes
+                and unknown_words.isdisjoint(text)
+                and not self._known_shape(text, roles, placed, self.sentence_shapes)
+            }
+        )
         in_order = dict.fromkeys(word for words in entities for word in words)
         numbering = _numbering(in_order, roles, self.kept, rng)
         mentioned = {word for words in entities[: len(story)] for word in words}
         return Reading(
             sentences=tuple(
-                _anonymise(text, numbering) if words else text
-                for text, words in zip(story, entities, strict=False)
+                _anonymise(text, numbering) if words else every[index]
+                for index, (text, words) in enumerate(zip(story, entities, strict=False))
             ),
             questions=tuple(_anonymise(text, numbering) for text in asked),
             unknown=unknown,
             near_misses=tuple(word for word in unknown if word in near),
             roles={word: roles[word] for word in in_order},
-            left_out=tuple(
-                index
-                for index, text in enumerate(story)
-                if self.sentence_shapes
-                and unknown_words.isdisjoint(text)
-                and not self._known_shape(text, roles, placed, self.sentence_shapes)
-            ),
+            left_out=tuple(left_out),
             strange=tuple(
                 bool(self.question_shapes)
                 and unknown_words.isdisjoint(text)
@@ -157,6 +176,10 @@ class Lexicon:
                 for text in asked
             ),
             unmentioned=tuple(_unmentioned(text, roles, placed, mentioned) for text in asked),
+            unread=tuple(
+                needed_unread(every, left_out, text, roles, self.classes) if left_out else None
+                for text in asked
+            ),
         )
 
     def shape(self, tokens: Sequence[str], roles: dict | None = None) -> str:
