@@ -1,131 +1,180 @@
-"""Benchmark: hand-written conversations, as a new user would type them.
+"""Benchmark: hand-written conversations, as a person would tell a story and ask about it.
 
-Each case is a story, a question and what a careful reader would say: "yes", "no", "maybe", or
-"refuse" (the bot should say "cannot answer": a word in a role it cannot read, a near-miss, a
-person it was never told about, a question shape it never met). A case counts as right when
-the bot gives that answer, or when it honestly refuses a question it was expected to answer
-(counted apart: honest but unhelpful). Wrong is an answer other than the expected one, or an
-answer where a refusal was expected.
+The conversations are plain-text files under benchmarks/conversations/ (one file per theme; the
+format is in benchmarks/conversations/README.md): a story, then questions, each with what a
+careful reader would say: "yes", "no", "maybe", or (earlier.txt only) "refuse", where the bot
+should say "cannot answer". They were written by hand, not by the generator, and are never read
+by the generator or by training: they are held out.
 
-None of these stories comes from the generator: they were written for this benchmark, with
-names and places mostly outside the generator's lists.
+For each file it reports: right (the expected answer), wrong (another answer, or an answer
+where a refusal was expected; and how many of those at 95% or more), and refused (the bot said
+"cannot answer" to a question with an answer: honest but unhelpful), with its share; and how
+many answers were given while a story sentence was left out as unreadable.
 
 Usage (from the project root):
 
-    python benchmarks/conversations.py [--model DIR]
+    python benchmarks/conversations.py [--model DIR] [--folder DIR] [--show wrong|all|none]
 """
 
 import argparse
 from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
 
-LONG = " ".join(
-    [
-        "Ophelia went to the observatory.",  # the deciding sentence comes first
-        *[
-            f"{name} {verb} the {place}."
-            for _ in range(20)
-            for name, verb, place in [
-                ("Bartholomew", "moved to", "kitchen"),
-                ("Clementine", "journeyed to", "garden"),
-                ("Bartholomew", "went back to", "hallway"),
-                ("Clementine", "travelled to", "office"),
-                ("Bartholomew", "went to", "bathroom"),
-                ("Clementine", "moved to", "bedroom"),
-            ]
-        ],
-    ]
-)  # 121 sentences
+FOLDER = Path(__file__).parent / "conversations"
+ANSWERS = ("yes", "no", "maybe")  # what the new files expect
+REFUSE = "refuse"  # expected only where the bot should say "cannot answer"
+EARLIER = "earlier.txt"  # issue 12's questions, the only file that expects refusals
+CONFIDENT = 0.95  # a wrong answer at this confidence or more is a confident mistake
 
-CASES = [
-    # new names and places
-    ("Wilhelmina went to the lighthouse. Barnaby journeyed to the kitchen.",
-     "Is Wilhelmina in the lighthouse?", "yes"),
-    ("Wilhelmina went to the lighthouse. Barnaby journeyed to the kitchen.",
-     "Is Barnaby in the lighthouse?", "no"),
-    ("Alice went to the library. Bob moved to the kitchen. Alice travelled to the garden.",
-     "Is Alice in the library?", "no"),
-    ("Alice went to the library. Bob moved to the kitchen. Alice travelled to the garden.",
-     "Is Alice in the garden?", "yes"),
-    ("Ezekiel journeyed to the greenhouse.", "Is Ezekiel in the greenhouse?", "yes"),
-    ("Ezekiel journeyed to the greenhouse. Ezekiel is no longer in the greenhouse.",
-     "Is Ezekiel in the greenhouse?", "no"),
-    ("Priscilla is either in the atrium or the chapel.", "Is Priscilla in the atrium?", "maybe"),
-    ("Priscilla is either in the atrium or the chapel.", "Is Priscilla in the kitchen?", "no"),
-    # pronouns and "and"
-    ("Mary went to the kitchen. Then she moved to the garden.", "Is Mary in the garden?", "yes"),
-    ("Mary went to the kitchen. Then she moved to the garden.", "Is Mary in the kitchen?", "no"),
-    ("Horatio moved to the cellar. Afterwards he went to the attic.",
-     "Is Horatio in the attic?", "yes"),
-    ("Lucinda and Mortimer went to the office. Then they journeyed to the park.",
-     "Is Mortimer in the park?", "yes"),
-    ("Lucinda and Mortimer went to the office. Then they journeyed to the park.",
-     "Is Lucinda in the office?", "no"),
-    # objects
-    ("Mary picked up the apple. Mary went to the kitchen.", "Is the apple in the kitchen?", "yes"),
-    ("Mary picked up the apple. Mary dropped the apple. Mary went to the kitchen.",
-     "Is Mary carrying the apple?", "no"),
-    ("Tobias grabbed the lantern. Tobias travelled to the boathouse.",
-     "Is the lantern in the boathouse?", "yes"),
-    ("Tobias grabbed the lantern. Tobias travelled to the boathouse.",
-     "Is Tobias carrying anything?", "yes"),
-    ("Tobias grabbed the lantern. Tobias put down the lantern.", "Is Tobias carrying anything?",
-     "no"),
-    ("Greta took the football. Greta handed the football to Bill.",
-     "Did Greta give the football to Bill?", "yes"),
-    ("Greta took the football. Greta handed the football to Bill.",
-     "Is Bill carrying the football?", "yes"),
-    # kinds, colours, moods, directions, shapes, sizes
-    ("Wolves are afraid of mice. Ignatius is a wolf.", "Is Ignatius afraid of mice?", "yes"),
-    ("Wolves are afraid of mice. Ignatius is a wolf.", "Is Ignatius afraid of cats?", "no"),
-    ("Lily is a frog. Lily is green. Archibald is a frog.", "Is Archibald green?", "yes"),
-    ("Rosalind is hungry.", "Will Rosalind go to the kitchen?", "yes"),
-    ("Rosalind is tired.", "Will Rosalind go to the kitchen?", "no"),
-    ("The kitchen is north of the garden.", "Is the garden south of the kitchen?", "yes"),
-    ("The triangle is above the red square. The red square is above the blue square.",
-     "Is the triangle above the blue square?", "yes"),
-    ("The box is bigger than the chocolate. The suitcase is bigger than the box.",
-     "Is the suitcase bigger than the chocolate?", "yes"),
-    # long story: the deciding sentence is the first of 121
-    (LONG, "Is Ophelia in the observatory?", "yes"),
-    (LONG, "Is Bartholomew in the bathroom?", "yes"),
-    (LONG, "Is Clementine in the garden?", "no"),
-    # what it should refuse
-    ("Mary went to the kitchen.", "Is Zorblax in the kitchen?", "refuse"),
-    ("Mary zorped to the kitchen.", "Is Mary in the kitchen?", "refuse"),
-    ("Mary went to the kitchn.", "Is Mary in the kitchen?", "refuse"),
-    ("Mary went to the kitchen.", "Is Mary in the kitchen or the garden?", "refuse"),
-    ("Mary went to the kitchen.", "Where is Mary?", "refuse"),
-    ("Mary went to the kitchen.", "Is Mary happy about the kitchen?", "refuse"),
-]  # fmt: skip
+
+@dataclass(frozen=True)
+class Case:
+    """One question of a conversation file, with its story and what a careful reader says."""
+
+    file: str  # the file's name, e.g. "places.txt"
+    line: int  # the question's line number in the file, from 1
+    story: str  # the story's lines joined by spaces
+    question: str
+    expected: str  # one of ANSWERS, or REFUSE
+
+
+def parse_conversations(text: str, name: str) -> list[Case]:
+    """Reads one conversation file.
+
+    Args:
+        text: the file's text. Blocks are separated by blank lines; a block is one or more story
+            lines, then one or more question lines `- QUESTION? ANSWER`. Lines starting with `#`
+            are comments.
+        name: the file's name, for the cases and the error messages.
+
+    Returns:
+        The file's questions, in order.
+
+    Raises:
+        ValueError: a block without a story or without questions, a story line after a question,
+            a question line without "?" or with an answer not in yes/no/maybe/refuse.
+
+    >>> cases = parse_conversations("Ann went home.\\n- Is Ann in the home? yes\\n", "x")
+    >>> [(case.story, case.question, case.expected) for case in cases]
+    [('Ann went home.', 'Is Ann in the home?', 'yes')]
+    """
+    cases: list[Case] = []
+    story: list[str] = []
+    asked = False  # the current block has had a question line
+
+    def close_block(line_number: int) -> None:
+        if story and not asked:
+            raise ValueError(
+                f"{name}:{line_number}: a story without questions; add lines "
+                f'"- QUESTION? ANSWER" after it. Received: "{" ".join(story)[:80]}"'
+            )
+
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if line.startswith("#"):
+            continue
+        if not line:
+            close_block(number)
+            story, asked = [], False
+            continue
+        if line.startswith("- "):
+            question, mark, answer = line[2:].rpartition("?")
+            answer = answer.strip()
+            if not mark or not question.strip():
+                raise ValueError(
+                    f'{name}:{number}: a question line is "- QUESTION? ANSWER", with a "?". '
+                    f'Received: "{line}"'
+                )
+            if answer not in (*ANSWERS, REFUSE):
+                raise ValueError(
+                    f"{name}:{number}: the answer must be one of yes, no, maybe, refuse. "
+                    f'Received: "{answer}"'
+                )
+            if not story:
+                raise ValueError(
+                    f"{name}:{number}: a question without a story; write the story's lines "
+                    f'above it. Received: "{line}"'
+                )
+            cases.append(Case(name, number, " ".join(story), question.strip() + "?", answer))
+            asked = True
+        elif asked:
+            raise ValueError(
+                f"{name}:{number}: a story line after the questions; leave a blank line "
+                f'between blocks. Received: "{line}"'
+            )
+        else:
+            story.append(line)
+    close_block(len(text.splitlines()) + 1)
+    return cases
+
+
+def read_conversations(folder: Path = FOLDER) -> dict[str, list[Case]]:
+    """Reads every `*.txt` file of the folder, by file name (sorted)."""
+    paths = sorted(folder.glob("*.txt"))
+    if not paths:
+        raise ValueError(f"no conversation files (*.txt) in {folder}. Received: {folder}")
+    return {path.name: parse_conversations(path.read_text(encoding="utf-8"), path.name)
+            for path in paths}  # fmt: skip
+
+
+def outcome(expected: str, label: str | None) -> str:
+    """ "right", "wrong" or "refused" for the bot's label (None when it said cannot answer)."""
+    got = label or REFUSE
+    if got == expected:
+        return "right"
+    return "refused" if got == REFUSE else "wrong"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="model folder (default: the shipped default model)")
+    parser.add_argument("--folder", type=Path, default=FOLDER, help="the conversation files")
+    parser.add_argument(
+        "--show",
+        choices=["wrong", "all", "none"],
+        default="wrong",
+        help="the questions to print one by one (default: wrong and refused)",
+    )
     arguments = parser.parse_args()
+    try:
+        files = read_conversations(arguments.folder)
+    except (OSError, ValueError) as error:
+        raise SystemExit(f"Error: {error}") from None
 
     from chatbot.answering.bot import Chatbot
 
     bot = Chatbot.load(arguments.model)
-    outcomes, confident_mistakes = Counter(), 0
-    for story, question, expected in CASES:
-        answer = bot.answer(story, question)
-        got = answer.label or "refuse"
-        if got == expected:
-            outcome = "right"
-        elif got == "refuse":
-            outcome = "refused (honest)"
-        else:
-            outcome = "WRONG"
-            confident_mistakes += answer.confidence >= 0.95
-        outcomes[outcome] += 1
-        shown = f"{got} ({answer.confidence:.0%})" if answer.label else f"refuse: {answer.reason}"
-        print(f"{outcome:>16}  {question}  expected {expected}, got {shown}")
-    print(
-        f"\n{len(CASES)} questions: {outcomes['right']} right, "
-        f"{outcomes['refused (honest)']} refused (honest), {outcomes['WRONG']} wrong "
-        f"({confident_mistakes} of them at 95% or more)"
-    )
+    rows, total = [], Counter()
+    for name, cases in files.items():
+        counts = Counter()
+        for case in cases:
+            answer = bot.answer(case.story, case.question)
+            result = outcome(case.expected, answer.label)
+            counts[result] += 1
+            counts["confident"] += result == "wrong" and answer.confidence >= CONFIDENT
+            counts["left out"] += answer.label is not None and bool(answer.left_out)
+            if arguments.show == "all" or (arguments.show == "wrong" and result != "right"):
+                got = (f"{answer.label} ({answer.confidence:.0%})" if answer.label
+                       else f"cannot answer: {answer.reason}")  # fmt: skip
+                print(f"{result:>7}  {name}:{case.line}  {case.question}  "
+                      f"expected {case.expected}, got {got}")  # fmt: skip
+        counts["questions"] = len(cases)
+        rows.append((name, counts))
+        total.update(counts)
+    earlier = dict(rows).get(EARLIER)
+    if earlier is not None and len(rows) > 1:  # issue 20's files apart from issue 12's
+        rows.append((f"all but {EARLIER}", total - earlier))
+    rows.append(("all files", total))
+    print(f"\n{'file':<20} {'questions':>9} {'right':>6} {'wrong':>6} {'at 95%+':>8} "
+          f"{'refused':>8} {'share':>6} {'left out':>8}")  # fmt: skip
+    for name, counts in rows:
+        share = counts["refused"] / counts["questions"]
+        print(f"{name:<20} {counts['questions']:>9} {counts['right']:>6} {counts['wrong']:>6} "
+              f"{counts['confident']:>8} {counts['refused']:>8} {share:>6.1%} "
+              f"{counts['left out']:>8}")  # fmt: skip
+    print("\n'at 95%+': wrong answers given at 95% confidence or more; 'left out': answers given "
+          "while a story sentence was left out as unreadable.")  # fmt: skip
 
 
 if __name__ == "__main__":
