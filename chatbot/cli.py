@@ -275,10 +275,11 @@ def evaluate(data, model_dir, json_path, plot_path, mistakes):
 
     Prints the accuracy overall, per file and per task, the confusion matrix, the majority
     baseline, how often the most-attended sentence is a supporting one, the questions with
-    unknown words, stories longer than the memory, answers outside the answer set, and the most
-    confident mistakes. Questions with unknown words or answers outside the answer set count
-    as wrong. Exit codes: 0 done, 2 usage error, 1 any other error (missing or malformed data,
-    a missing model, an unwritable --json or --plot file).
+    unknown words, stories longer than the memory, answers outside the answer set, how often a
+    question and its partner agree (consistency), and the most confident mistakes. Questions
+    with unknown words or answers outside the answer set count as wrong. Exit codes: 0 done, 2
+    usage error, 1 any other error (missing or malformed data, a missing model, an unwritable
+    --json or --plot file).
     """
     from chatbot.answering.bot import Chatbot
     from chatbot.evaluation import evaluate as evaluation

@@ -26,6 +26,8 @@ with one is never replaced.
 
 from collections.abc import Collection, Sequence
 
+from chatbot.stories.rule_reader import singular as kind_of  # "wolves" -> "wolf"
+
 NAME, PLACE, OBJECT = "NAME", "PLACE", "OBJECT"
 SUBJECT_CLASSES = frozenset({"THING", "SHAPE"})  # closed-class words that name what is asked
 KIND = "KIND"
@@ -33,26 +35,6 @@ PRONOUNS = frozenset("he she they him her them his their".split())
 # Words that keep a sentence from putting someone in one place for certain.
 UNCERTAIN = frozenset("not no never longer either or n't nt left maybe perhaps".split())
 TIMES = frozenset("yesterday today tonight morning afternoon evening night".split())
-IRREGULAR_PLURALS = {"mice": "mouse", "geese": "goose", "sheep": "sheep", "people": "person"}
-
-
-def kind_of(word: str) -> str:
-    """A kind word in the singular, so that "wolves" and "wolf" are one kind.
-
-    >>> [kind_of(word) for word in ("wolves", "mice", "cats", "sheep", "foxes", "dog")]
-    ['wolf', 'mouse', 'cat', 'sheep', 'fox', 'dog']
-    """
-    if word in IRREGULAR_PLURALS:
-        return IRREGULAR_PLURALS[word]
-    if word.endswith("ves"):
-        return word[:-3] + "f"
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith("es") and word[:-2].endswith(("s", "x", "ch", "sh")):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
-        return word[:-1]
-    return word
 
 
 def needed_unread(
