@@ -243,18 +243,22 @@ def train(
 @cli.command()
 @click.option("--model", "model_dir", metavar="DIR", help="Model folder [default: shipped model].")
 @click.option("--json", "as_json", is_flag=True, help="Print it as JSON.")
-def info(model_dir, as_json):
+@click.option("--words", is_flag=True, help="List the words it knows, by role, instead.")
+def info(model_dir, as_json, words):
     """Print a model folder's metadata: versions, date, data, validation accuracy, epochs, sizes,
-    and the question forms it knows (an example of each).
+    and the question forms it knows (an example of each). With --words: the words it knows by
+    role (the verbs of each action, kinds, colours, the other words); names, places and objects
+    it never saw are read where they stand.
     """
     import json
 
-    from chatbot.network.folder import describe_model, format_metadata
+    from chatbot.network.folder import describe_model, describe_words, format_metadata
 
     if as_json:
-        echo(json.dumps(describe_model(model_dir), indent=2, ensure_ascii=False))
+        described = describe_words(model_dir) if words else describe_model(model_dir)
+        echo(json.dumps(described, indent=2, ensure_ascii=False))
     else:
-        echo(format_metadata(model_dir))
+        echo(format_metadata(model_dir, words=words))
 
 
 @cli.command()

@@ -20,6 +20,7 @@ class FakeBot:
         self.known_words = tuple(words)
         self.memory = memory  # sentences a question can see: small, so tests reach it quickly
         self.forms = ("Is Mary in the kitchen?", "Is Mary no longer in the kitchen?")
+        self.words = "Words I know, by role:\n  moving: moved, went, journeyed, travelled"
         self.questions = []  # (story, question) pairs asked, oldest first
         self.unreadable = []  # (story, the indices of its left-out sentences) as given
 

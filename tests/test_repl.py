@@ -386,6 +386,7 @@ def test_help_and_unknown_commands():
     formless = FakeBot()
     formless.forms = ()  # a model saved without shapes reads every form: nothing to list
     assert replies(Session(formless), ":help") == [(OUTPUT, HELP)]
+    assert replies(session, ":help words") == [(OUTPUT, FakeBot().words)]
     assert replies(session, ":frobnicate now") == [
         (NOTICE, 'unknown command ":frobnicate"; :help lists them')
     ]

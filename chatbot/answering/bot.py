@@ -166,6 +166,13 @@ class Chatbot:
         return self._known
 
     @property
+    def words(self) -> str:
+        """The words it knows, by role, as `:help words` prints them."""
+        from chatbot.reading.known_words import format_words, words_by_role
+
+        return format_words(words_by_role(self.lexicon, self.vocabulary.words))
+
+    @property
     def forms(self) -> tuple[str, ...]:
         """An example of each question shape it understands, shortest first."""
         return self.lexicon.forms

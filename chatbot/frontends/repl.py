@@ -9,8 +9,8 @@ and every notice goes to stderr. The terminal's prompt, history and completion a
 
 The session needs a bot with `answer(story, question) -> Answer`, `check_statement(sentence)`
 (why a sentence cannot join the story, or None), `memory` (sentences a question can see),
-`known_words` (completion) and `forms` (for :help); `answering.bot.Chatbot` is one, tests use a
-fake.
+`known_words` (completion), `forms` (for :help) and `words` (for :help words);
+`answering.bot.Chatbot` is one, tests use a fake.
 """
 
 import random
@@ -43,7 +43,7 @@ Tell me a story, a sentence or a few at a time, and ask yes/no questions about i
   Mary moved to the bathroom. John went to the hallway.
   Is Mary in the bathroom?
 Commands:
-  :help            this help
+  :help            this help (:help words: the words I know, by role)
   :story           the story so far, numbered
   :why             the sentences the last answer rests on, with attention weights
   :undo            take back the last change to the story
@@ -218,6 +218,8 @@ class Session:
             return _notice(str(error))
 
     def _help(self, argument: str) -> list[Reply]:
+        if argument.lower() == "words":
+            return [Reply(self.bot.words)]
         forms = "".join(f"\n  {form}" for form in self.bot.forms)
         heading = "\nQuestions I understand (one of each form):" if forms else ""
         return [Reply(HELP + heading + forms)]
