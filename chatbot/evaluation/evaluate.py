@@ -73,6 +73,7 @@ def evaluate(bundle, examples, mistakes: int = 5) -> dict:
     probabilities, attention = bundle.predict(encoded["story"], encoded["question"])
     report = build_report(examples, encoded, probabilities, attention, bundle.answers, mistakes)
     labels = consistency.labels(probabilities, encoded["unknown"], bundle.answers)
+    del encoded, probabilities, attention  # the partners' arrays take their place in memory
     report["consistency"] = consistency.measure(bundle, examples, labels)
     return report
 
