@@ -54,7 +54,7 @@ class Reading:
     unknown: tuple[str, ...]  # words it could not place in any role, each once
     near_misses: tuple[str, ...]  # unknown words one edit from a known word ("kitchn")
     roles: dict = field(default_factory=dict)  # every entity word -> its role
-    left_out: tuple[int, ...] = ()  # sentences of a shape never met in training (no unknowns)
+    left_out: tuple[int, ...] = ()  # of a shape never met (no unknowns), or the caller left out
     strange: tuple[bool, ...] = ()  # per question: its shape was never met in training
     # Per question: its subject, when a new word (not in the lexicon) names a person or thing
     # the story never mentions ("Is Zorblax in the kitchen?"). Known ones are answered, as in
@@ -123,9 +123,8 @@ class Lexicon:
                 the shapes (a new name stands where names stand) or else reported unknown.
             rng: numbers the slots at random (training); None numbers them in order of first
                 mention, so the same story always reads the same.
-            unreadable: indices of sentences already left out by the caller (a conversation
-                leaves out a sentence with a word it does not know): left out, their words
-                neither placed nor reported unknown.
+            unreadable: indices of sentences the caller left out (a conversation's, with a word
+                it does not know): left out here too, their words neither placed nor unknown.
 
         Raises:
             ChatbotError: more people, places or objects than `SLOTS`.
@@ -143,19 +142,9 @@ class Lexicon:
             if new
             else ()
         )
-        unknown_words = set(unknown)
         entities = [self._entities(text, roles, placed) for text in story + asked]
-        left_out = sorted(
-            set(unreadable).intersection(range(len(every)))
-            | {
-                index
-                for index, text in enumerate(story)
-                if text
-                and self.sentence_shapes
-                and unknown_words.isdisjoint(text)
-                and not self._known_shape(text, roles, placed, self.sentence_shapes)
-            }
-        )
+        odd = (set(unknown), roles, placed)  # what tells a shape never met (`_odd`)
+        left_out = self._left_out(story, unreadable, odd)
         in_order = dict.fromkeys(word for words in entities for word in words)
         numbering = _numbering(in_order, roles, self.kept, rng)
         mentioned = {word for words in entities[: len(story)] for word in words}
@@ -169,17 +158,9 @@ class Lexicon:
             near_misses=tuple(word for word in unknown if word in near),
             roles={word: roles[word] for word in in_order},
             left_out=tuple(left_out),
-            strange=tuple(
-                bool(self.question_shapes)
-                and unknown_words.isdisjoint(text)
-                and not self._known_shape(text, roles, placed, self.question_shapes)
-                for text in asked
-            ),
+            strange=tuple(self._odd(text, self.question_shapes, *odd) for text in asked),
             unmentioned=tuple(_unmentioned(text, roles, placed, mentioned) for text in asked),
-            unread=tuple(
-                needed_unread(every, left_out, text, roles, self.classes) if left_out else None
-                for text in asked
-            ),
+            unread=tuple(self._unread(every, left_out, text, roles) for text in asked),
         )
 
     def shape(self, tokens: Sequence[str], roles: dict | None = None) -> str:
@@ -190,6 +171,24 @@ class Lexicon:
         roles = self.roles if roles is None else roles
         return " ".join(
             _ROLE_OF_SLOT.get(w) or roles.get(w) or self.classes.get(w) or w for w in tokens
+        )
+
+    def _left_out(self, story, unreadable: Collection[int], odd: tuple) -> list[int]:
+        """The sentences left out: those the caller left out, and those of a shape never met."""
+        shapes = self.sentence_shapes
+        strange = {i for i, text in enumerate(story) if text and self._odd(text, shapes, *odd)}
+        return sorted(strange | {i for i in unreadable if i < len(story)})
+
+    def _unread(self, story, left_out: list[int], question, roles: dict):
+        """The left-out sentence a question depends on, if any (`unread.needed_unread`)."""
+        return needed_unread(story, left_out, question, roles, self.classes) if left_out else None
+
+    def _odd(self, text, shapes: dict, unknown: set, roles: dict, placed: dict) -> bool:
+        """Whether a text of no unknown word has a shape never met (none is, without shapes)."""
+        return (
+            bool(shapes)
+            and unknown.isdisjoint(text)
+            and not self._known_shape(text, roles, placed, shapes)
         )
 
     def _entities(self, text: tuple[str, ...], roles: dict, placed: dict) -> tuple[str, ...]:
