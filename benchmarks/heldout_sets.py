@@ -219,7 +219,7 @@ def rename(story: Story, rng: random.Random, keep: frozenset = frozenset()) -> S
 
 def check_invented(known_words) -> None:
     """Raise if an invented word is one the model knows, or one edit from one (a "typo")."""
-    from chatbot.reading.lexicon import _one_edit
+    from chatbot.text import one_edit as _one_edit
 
     known = {word.lower() for word in known_words} | KNOWN_NAMES | KNOWN_PLACES
     for word in (name.lower() for name in (*INVENTED_NAMES, *INVENTED_PLACES)):

@@ -12,7 +12,7 @@ import traceback
 import click
 
 from chatbot import __version__
-from chatbot.config import TrainConfig
+from chatbot.config import ModelConfig, TrainConfig
 from chatbot.errors import CannotAnswer, ChatbotError, UsageError, for_command_line
 from chatbot.untrusted import check_typed, printable
 
@@ -143,8 +143,15 @@ def inspect(files, as_json):
     show_default=True,
     help="bAbI tasks (1-20) as yes/no questions, and mix for mixed stories.",
 )
+@click.option(
+    "--wordings",
+    type=click.Choice(["babi", "everyday"]),
+    default="babi",
+    show_default=True,
+    help="bAbI's own sentences, or the same stories told as people say them.",
+)
 @click.option("--overwrite", is_flag=True, help="Replace the generated set DIR holds.")
-def generate(out_dir, questions, seed, tasks, overwrite):
+def generate(out_dir, questions, seed, tasks, wordings, overwrite):
     """Write generated bAbI-format stories: train, valid and test files per task into DIR.
 
     Files are named like bAbI's, the split last (qa6_yes-no-questions_train.txt); the mixed
@@ -156,7 +163,9 @@ def generate(out_dir, questions, seed, tasks, overwrite):
     from chatbot.stories.world.tasks import parse_tasks
 
     tasks = parse_tasks(tasks)
-    for path in world.generate_files(out_dir, questions, seed, tasks, overwrite=overwrite):
+    for path in world.generate_files(
+        out_dir, questions, seed, tasks, overwrite=overwrite, wordings=wordings
+    ):
         echo(str(path))
 
 
@@ -197,11 +206,24 @@ def convert(files, out_dir, seed):
     help="Generated questions per task (times its share) "
     f"[default: {TrainConfig.generated_questions}].",
 )
+@click.option(
+    "--steps",
+    type=int,
+    metavar="K",
+    help=f"Times the network reads the story, each read led by the one before [default: "
+    f"{ModelConfig.steps}].",
+)
+@click.option(
+    "--wordings",
+    type=click.Choice(["babi", "everyday"]),
+    help="How the generated stories are told: bAbI's own sentences, or as people say them "
+    f"[default: {TrainConfig.wordings}].",
+)
 @click.option("--resume", is_flag=True, help="Continue an interrupted run from DIR.partial.")
 @click.option("--overwrite", is_flag=True, help="Replace DIR if it exists.")
 def train(
-    data, out_dir, epochs, batch_size, seed, valid_file, validation_split, questions, resume,
-    overwrite,
+    data, out_dir, epochs, batch_size, seed, valid_file, validation_split, questions, steps,
+    wordings, resume, overwrite,
 ):  # fmt: skip
     """Train a model on DATA and write the model folder DIR.
 
@@ -221,6 +243,7 @@ def train(
         "batch_size": batch_size,
         "seed": seed,
         "generated_questions": questions,
+        "wordings": wordings,
     }
     settings = dataclasses.replace(
         TrainConfig(), **{name: value for name, value in given.items() if value is not None}
@@ -235,6 +258,7 @@ def train(
             validation_split=validation_split,
             resume=resume,
             overwrite=overwrite,
+            model_options={} if steps is None else {"steps": steps},
             report=say,
             verbose=1 if sys.stdout.isatty() else 2,  # no redrawn, coloured bars in a file
         )

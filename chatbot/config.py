@@ -17,7 +17,10 @@ SIZE_BOUNDS = {
     "hidden_dim": 4096,
     "heads": 64,
     "blocks": 16,
+    "steps": 16,
 }
+# Fields a config.json written before the field existed lacks, and what they meant then.
+LEGACY = {"steps": 1}
 
 
 class _Serializable:
@@ -43,10 +46,16 @@ class ModelConfig(_Serializable):
     architecture: str = "relational"  # "relational" (ours) or "tutorial" (the seed baseline)
     blocks: int = 2  # self-attention blocks across the sentence memories (relational only)
     heads: int = 4  # attention heads per block, each of width hidden_dim // heads
+    steps: int = 3  # reads of the memory, each led by the one before (1: the one-read network)
     temperature: float = 1.0  # divides the answer logits: set on validation data after training
     # Question form ("was the OBJECT in the PLACE before the PLACE") -> its own temperature,
     # where validation held enough of it; other forms use `temperature`.
     form_temperatures: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: dict):
+        """As `_Serializable.from_dict`; a field an older config lacks means what it did then."""
+        return super().from_dict({**LEGACY, **data})
 
     def __post_init__(self):
         """Refuse sizes no network can have, so a bad config fails here and not inside Keras."""
@@ -54,6 +63,7 @@ class ModelConfig(_Serializable):
                      "max_question_words", "embedding_dim", "hidden_dim", "heads"):  # fmt: skip
             _check_whole(name, getattr(self, name), minimum=1)
         _check_whole("blocks", self.blocks, minimum=0)
+        _check_whole("steps", self.steps, minimum=1)
         for name, most in SIZE_BOUNDS.items():  # far beyond bAbI, far below exhausting memory
             if getattr(self, name) > most:
                 raise ChatbotError(
@@ -93,6 +103,8 @@ class TrainConfig(_Serializable):
     seed: int = 0  # model initialisation, batch order, validation split, generated stories
     memory: int = 256  # most sentences a question sees: bAbI's longest story has 228
     generated_questions: int = 4_000  # per task (times its share), for the built-in stories
+    fresh_stories: bool = True  # built-in stories only: new ones every epoch, seeded by epoch
+    wordings: str = "babi"  # the built-in stories told in bAbI's words, or "everyday" ones
     jit_compile: bool | str = "auto"  # XLA for training steps: Keras' "auto", True or False
 
 

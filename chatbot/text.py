@@ -19,8 +19,18 @@ PAD, UNKNOWN = "<pad>", "<unk>"
 PAD_ID, UNKNOWN_ID = 0, 1
 RESERVED = (PAD, UNKNOWN)
 
-# A word is a run of letters or digits, with apostrophes allowed inside ("mary's", "don't").
-WORD_PATTERN = r"[^\W_]+(?:'[^\W_]+)*"
+# A word is a run of letters or digits, with apostrophes allowed inside ("o'clock"). As NLTK's
+# Treebank tokenizer does, "n't" and the clitics 's 're 've 'll 'd 'm are words of their own:
+# "isn't" -> "is", "n't"; "can't" -> "ca", "n't"; "Mary's" -> "mary", "'s" (a possessive and
+# "is" alike: the model reads "'s" in its place). A quote around a word is dropped.
+_LETTERS = r"[^\W_]"
+_CLITIC = r"'(?:s|re|ve|ll|d|m)\b"
+WORD_PATTERN = (
+    rf"{_LETTERS}+?(?=n't\b)"  # "is" of "isn't"
+    rf"|(?<={_LETTERS})n't\b"  # its "n't"
+    rf"|(?<={_LETTERS}){_CLITIC}"  # "'s" of "mary's"
+    rf"|{_LETTERS}+(?:'(?!(?:s|re|ve|ll|d|m|t)\b){_LETTERS}+)*"  # a word, "o'clock"
+)
 # Typographic apostrophes and quotes become the plain one, so "Mary’s" tokenizes as "mary's".
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 # A sentence ends at a run of . ! ? (a full stop between digits, as in 3.5, does not end one).
@@ -47,8 +57,8 @@ def tokenize(text: str) -> list[str]:
 
     >>> tokenize("Is Mary in the KITCHEN?")
     ['is', 'mary', 'in', 'the', 'kitchen']
-    >>> tokenize("Mary's ball, the apple,football")
-    ["mary's", 'ball', 'the', 'apple', 'football']
+    >>> tokenize("Mary's ball isn't here, the apple,football")
+    ['mary', "'s", 'ball', 'is', "n't", 'here', 'the', 'apple', 'football']
     """
     if len(text) > 1000:  # long pasted text: not worth remembering
         return list(_tokenize_now(text))
@@ -269,3 +279,26 @@ class Vocabulary:
 def shorten(text: str, limit: int, ellipsis: str = "...") -> str:
     """`text` cut to at most `limit` characters, ending in `ellipsis` where it was cut."""
     return text if len(text) <= limit else text[: limit - len(ellipsis)] + ellipsis
+
+
+def one_edit(word: str, other: str) -> bool:
+    """Whether `other` is `word` with one letter changed, added, dropped or two swapped.
+
+    >>> one_edit("kitchn", "kitchen"), one_edit("towel", "tower"), one_edit("cat", "dog")
+    (True, True, False)
+    """
+    if word == other or abs(len(word) - len(other)) > 1:
+        return False
+    if len(word) == len(other):
+        diffs = [i for i, (a, b) in enumerate(zip(word, other, strict=True)) if a != b]
+        if len(diffs) == 1:
+            return True
+        i = diffs[0]
+        return (
+            len(diffs) == 2
+            and diffs[1] == i + 1
+            and (word[i], word[i + 1]) == (other[i + 1], other[i])
+        )
+    short, long = sorted((word, other), key=len)
+    i = next((i for i, (a, b) in enumerate(zip(short, long, strict=False)) if a != b), len(short))
+    return short[i:] == long[i + 1 :]

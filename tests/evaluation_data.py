@@ -49,8 +49,9 @@ def build_always_yes_model(tiny_bundle, path) -> None:
     known = [
         line.split(" ", 1)[1].split("\t")[0].strip() for line in lines if "Zorblax" not in line
     ] + ["Is Mary not in the bathroom?"]  # the partner form `consistency` asks
-    # A memory of three sentences: FIRST's last question overflows it.
-    bundle = tiny_bundle(known, max_sentences=3, max_question_words=6)
+    # A memory of three sentences: FIRST's last question overflows it. One read, whose query
+    # alone scores the sentences: a zero query attends to all equally.
+    bundle = tiny_bundle(known, max_sentences=3, max_question_words=6, steps=1)
     reasoner = bundle.model.get_layer("reasoner")
     reasoner.answer_logits.set_weights([np.zeros((4, 3)), np.array([5.0, 0.0, 0.0])])
     reasoner.query.set_weights([np.zeros((4, 4)), np.zeros(4)])  # equal attention scores

@@ -24,7 +24,7 @@ class SlowBundle:
         self.release = threading.Event()
         self.fail_once = fail_once
 
-    def predict(self, story, question):
+    def predict_steps(self, story, question):
         self.batches.append(len(story))
         self.started.set()
         self.release.wait(30)  # holds the first batch until the test has queued more
@@ -32,7 +32,8 @@ class SlowBundle:
             self.fail_once = False
             raise RuntimeError("model failed")
         sums = story.sum(axis=(1, 2)) + question.sum(axis=1)  # (N,)
-        return sums[:, None].astype(np.float32), story.sum(axis=2).astype(np.float32)
+        attention = story.sum(axis=2).astype(np.float32)
+        return sums[:, None].astype(np.float32), attention, attention[:, None]
 
 
 def ask_in_threads(model, count: int) -> tuple[list, list[threading.Thread]]:

@@ -142,10 +142,14 @@ def test_a_story_longer_than_the_memory_drops_its_oldest_sentences(bot):
 
 def test_to_json_has_the_keys_ask_prints(bot):
     data = bot.answer(STORY, "Is Mary in the bathroom?").to_json()
-    assert list(data) == ["answer", "confidence", "support", "unknown_words", "reason", "left_out"]
+    assert list(data) == [
+        "answer", "confidence", "support", "unknown_words", "reason", "left_out", "steps"
+    ]  # fmt: skip
     assert [item["sentence"] for item in data["support"]] == [
         s for s, _ in bot.answer(STORY, "Is Mary in the bathroom?").support
     ]
+    # One list per reading step like `support`, the last one being `support`.
+    assert len(data["steps"]) == bot.bundle.steps and data["steps"][-1] == data["support"]
     json.dumps(data)  # plain JSON types only
     refused = Answer(None, 0.0, (("A.", 0.0),), ("zorblax",), "why", 0).to_json()
     assert refused == {
@@ -155,6 +159,7 @@ def test_to_json_has_the_keys_ask_prints(bot):
         "unknown_words": ["zorblax"],
         "reason": "why",
         "left_out": [],
+        "steps": [],
     }
 
 

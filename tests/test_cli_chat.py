@@ -74,7 +74,7 @@ def test_ask_json_lists_every_sentence_highest_weight_first(
     assert (code, err) == (0, "")
     assert data == bot.answer(STORY, QUESTION).to_json()
     assert list(data) == [
-        "answer", "confidence", "support", "unknown_words", "reason", "left_out",
+        "answer", "confidence", "support", "unknown_words", "reason", "left_out", "steps",
     ]  # fmt: skip
     assert data["answer"] in ("yes", "no", "maybe") and 0 <= data["confidence"] <= 1
     assert sorted(item["sentence"] for item in data["support"]) == sorted(
@@ -106,6 +106,7 @@ def test_ask_exits_3_when_it_cannot_answer(capsys, model_dir, quick_load):
         "unknown_words": ["xyzzy"],
         "reason": 'I don\'t know the word "xyzzy"',
         "left_out": [],
+        "steps": [],
     }
     code, out, err = run_main(
         capsys, "ask", "--story", STORY, "--question", "Is Mary either in the bathroom?", *model

@@ -2,13 +2,21 @@
 
 import subprocess
 import sys
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
+from chatbot.config import TrainConfig
 from chatbot.errors import ChatbotError
 from chatbot.stories import babi
-from chatbot.training.dataset import attention_targets, count_overlap, split_by_story
+from chatbot.training.dataset import (
+    attention_targets,
+    count_overlap,
+    prepare,
+    split_by_story,
+    step_targets,
+)  # fmt: skip
 
 
 def four(four_stories):
@@ -63,3 +71,32 @@ def test_the_dataset_imports_no_tensorflow():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout == "[]\n"
+
+
+def test_step_targets_follow_the_supports_in_their_order():
+    order = np.array([[3, 0, -1, -1], [2, -1, -1, -1], [0, 1, 2, 3], [-1, -1, -1, -1]])
+    targets = step_targets(order, steps=3, slots=4)
+    assert targets.shape == (4, 3, 4)
+    # Two supports, three steps: the drop, the carrier's move, then the move again.
+    assert targets[0].argmax(axis=1).tolist() == [3, 0, 0]
+    assert targets[1].argmax(axis=1).tolist() == [2, 2, 2]  # one support: every step on it
+    # Four supports, three steps: the last step spreads over the two left.
+    assert targets[2, :2].argmax(axis=1).tolist() == [0, 1]
+    assert targets[2, 2].tolist() == [0.0, 0.0, 0.5, 0.5]
+    assert not targets[3].any()  # no support in memory: no loss
+    np.testing.assert_allclose(targets[:3].sum(axis=2), 1.0)
+
+
+def test_fresh_stories_are_new_every_epoch_and_the_same_on_a_rerun():
+    settings = TrainConfig(generated_questions=12, validation_split=0.25, seed=5)
+    prepared = prepare(["generated"], settings, None, {}, report=lambda line: None)
+    first, second = prepared.arrays_of(0), prepared.arrays_of(1)
+    assert first is prepared.train_arrays
+    again = prepare(["generated"], settings, None, {}, report=lambda line: None).arrays_of(1)
+    assert all(np.array_equal(second[name], again[name]) for name in second)
+    texts = [{tuple(row) for row in arrays["sentences"]} for arrays in (first, second)]
+    assert texts[0] != texts[1]  # another epoch, other stories
+    # Every epoch's words were sized for: nothing reads as unknown.
+    assert not second["unknown"].any()
+    same = prepare(["generated"], replace(settings, fresh_stories=False), None, {}, print)
+    assert same.arrays_of(1) is same.train_arrays

@@ -65,8 +65,8 @@ def test_encode_examples_on_hand_written_stories(four_stories, tiny_config):
                          max_words=8, max_question_words=5)  # fmt: skip
     encoded = encode_examples(examples, vocabulary, ["no", "yes"], config, lexicon)
     assert sorted(encoded) == [
-        "answer", "cut_words", "question", "sentences", "story", "story_rows", "supporting",
-        "truncated", "unknown",
+        "answer", "cut_words", "question", "sentences", "story", "story_rows", "support_order",
+        "supporting", "truncated", "unknown",
     ]  # fmt: skip
     assert encoded["story"].shape == (8, 3, 8) and encoded["story"].dtype == np.int32
     assert encoded["question"].shape == (8, 5) and encoded["question"].dtype == np.int32
@@ -88,6 +88,8 @@ def test_encode_examples_on_hand_written_stories(four_stories, tiny_config):
         [False, False, True], [False, False, True], [True, False, False],
         [False, False, True], [False, False, True],
     ]  # fmt: skip
+    # The same slots in the order the data lists them, -1 past the last.
+    assert encoded["support_order"][:, :2].tolist() == [[2, -1]] * 5 + [[0, -1]] + [[2, -1]] * 2
     assert encoded["unknown"].tolist() == [False] * 8
     # The two "... is either in the ... or the park." sentences have 9 words: one cut from each.
     assert encoded["cut_words"].tolist() == [0, 0, 0, 0, 1, 2, 0, 0]

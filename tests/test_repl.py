@@ -145,6 +145,34 @@ def test_why_draws_the_attention_of_the_last_answer_as_bars():
     ]
 
 
+class ChainBot(FakeBot):
+    """FakeBot whose answers are read in two steps: the first sentence, then its own support."""
+
+    def answer(self, story, question, unreadable=()):
+        from dataclasses import replace
+
+        answer = super().answer(story, question, unreadable)
+        first = ((story[0], 0.9), *((sentence, 0.1 / (len(story) - 1)) for sentence in story[1:]))
+        return replace(answer, steps=(first, answer.support))
+
+
+def test_why_shows_the_steps_in_order_then_the_last_steps_sentences():
+    session = Session(ChainBot())
+    session.handle("John went to the hallway. Mary moved to the bathroom.")
+    session.handle("Is Mary in the bathroom?")
+    assert replies(session, ":why") == [
+        (
+            OUTPUT,
+            '"Is Mary in the bathroom?": yes (90%), read in 2 steps\n'
+            "  step 1: ██████████████████    90%  John went to the hallway.\n"
+            "  step 2: ███████████████       75%  Mary moved to the bathroom.\n"
+            "  the last step, which the answer is read from:\n"
+            "  ███████████████       75%  Mary moved to the bathroom.\n"
+            "  █████                 25%  John went to the hallway.",
+        )
+    ]
+
+
 def test_why_leaves_out_sentences_below_one_percent():
     session = Session(FakeBot())
     session.handle("John went to the hallway. Mary moved to the bathroom.")

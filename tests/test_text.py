@@ -18,8 +18,16 @@ from chatbot.text import Vocabulary, split_sentences, tokenize
         ("Is Mary in the KITCHEN?", ["is", "mary", "in", "the", "kitchen"]),
         ("is mary in the KITCHEN", ["is", "mary", "in", "the", "kitchen"]),
         ("  Mary,  moved...to the bathroom!! ", ["mary", "moved", "to", "the", "bathroom"]),
-        ("Mary's ball isn't here.", ["mary's", "ball", "isn't", "here"]),
-        ("Mary\u2019s ball", ["mary's", "ball"]),
+        ("Mary's ball isn't here.", ["mary", "'s", "ball", "is", "n't", "here"]),
+        ("Mary\u2019s ball", ["mary", "'s", "ball"]),
+        (
+            "They're sure she'd say we've done it, I'm told",
+            ["they", "'re", "sure", "she", "'d"]
+            + ["say", "we", "'ve", "done", "it", "i", "'m", "told"],
+        ),
+        ("can't won't aren't", ["ca", "n't", "wo", "n't", "are", "n't"]),
+        ("at five o'clock, rock'n'roll", ["at", "five", "o'clock", "rock'n'roll"]),
+        ("the students' books", ["the", "students", "books"]),
         ("'quoted' words", ["quoted", "words"]),
         ("apple,football", ["apple", "football"]),
         ("Room 101 is big_ish", ["room", "101", "is", "big", "ish"]),

@@ -195,7 +195,7 @@ def test_a_run_writes_a_complete_model_folder(reference):
             "path": "generated", "tasks": [str(task) for task in world.TRAINING_SHARES],
             "questions_per_task": 12,
             "shares": {str(task): share for task, share in world.TRAINING_SHARES.items()},
-            "seed": 0, "sha256": training_part["data"][0]["sha256"],
+            "seed": 0, "wordings": "babi", "sha256": training_part["data"][0]["sha256"],
         }
     ]  # fmt: skip
     assert set(world.TRAINING_SHARES) == {*world.TASKS, world.MIX}  # all twenty and mixed
@@ -448,15 +448,18 @@ def test_our_network_trains_saves_and_loads_with_supervised_attention(tmp_path):
         ["generated"], tmp_path / "ours", settings, verbose=0,
         model_options={"embedding_dim": 4, "hidden_dim": 8},
     )  # fmt: skip
-    assert result.bundle.config.architecture == "relational"
-    losses = result.history["attention_loss"]  # the supporting sentences are a training target
+    assert result.bundle.config.architecture == "relational" and result.bundle.steps == 3
+    # Each reading step's supporting sentence is a training target.
+    losses = result.history["steps_loss"]
     assert len(losses) == 2 and all(np.isfinite(losses)) and losses[0] > 0
     bundle = load_model_dir(result.path)
     stories = [s for task in world.DEFAULT_TASKS for s in world.generate_stories(task, 12, 0)]
     encoded = encode_examples(
         babi.examples_of(stories), bundle.vocabulary, bundle.answers, bundle.config, bundle.lexicon
     )
-    probabilities, attention = bundle.predict(encoded["story"], encoded["question"])
-    expected, expected_attention = result.bundle.predict(encoded["story"], encoded["question"])
-    np.testing.assert_allclose(probabilities, expected, rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(attention, expected_attention, rtol=1e-5, atol=1e-6)
+    probabilities, attention, steps = bundle.predict_steps(encoded["story"], encoded["question"])
+    expected = result.bundle.predict_steps(encoded["story"], encoded["question"])
+    np.testing.assert_allclose(probabilities, expected[0], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(attention, expected[1], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(steps, expected[2], rtol=1e-5, atol=1e-6)
+    assert steps.shape[1] == 3 and (steps[:, -1] == attention).all()

@@ -97,3 +97,13 @@ def test_sentences_the_caller_left_out_are_neither_placed_nor_unknown(lexicon):
     assert reading.sentences[1] == tuple(tokenize(story[1]))
     plain = lexicon.read(story, ["Is Mary in the office?"], KNOWN)
     assert plain.unknown == ("zorbled",) and plain.unread == (None,)
+
+
+def test_kinds_may_be_roles_where_the_lexicon_opens_them():
+    """A model trained with open kinds gives "dog" the role KIND, not a closed class."""
+    roles = {"rex": "NAME", "fido": "NAME", "dog": "KIND", "dogs": "KIND", "cats": "KIND"}
+    story = [("rex", "is", "a", "dog"), ("dogs", "are", "scared", "of", "cats")]
+    question = ("is", "rex", "afraid", "of", "cats")
+    assert needed_unread(story, {1}, question, roles, {}) == (1, ("dogs",))
+    members = story[:1] + [("fido", "is", "a", "dog"), ("fido", "zorbled", "cats")]
+    assert needed_unread(members, {2}, question, roles, {}) == (2, ("fido",))

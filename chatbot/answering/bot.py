@@ -41,6 +41,9 @@ class Answer:
     reason: str | None  # why it cannot answer; None when answered
     truncated: int  # oldest sentences dropped: the story exceeds the memory
     left_out: tuple[str, ...] = ()  # story sentences of a shape it does not understand
+    # Per reading step, in order, its (sentence, weight) like `support`; the last step is
+    # `support`. Empty when it cannot answer.
+    steps: tuple[tuple[tuple[str, float], ...], ...] = ()
 
     def to_json(self) -> dict:
         """The answer as `chatbot ask --json` prints it (`answer` is null when it cannot answer)."""
@@ -54,6 +57,10 @@ class Answer:
             "unknown_words": list(self.unknown_words),
             "reason": self.reason,
             "left_out": list(self.left_out),
+            "steps": [
+                [{"sentence": sentence, "weight": round(weight, 4)} for sentence, weight in step]
+                for step in self.steps
+            ],
         }
 
 
@@ -272,8 +279,8 @@ class Chatbot:
         if read.reason is not None:
             support = tuple((sentence, 0.0) for sentence in read.sentences)
             return Answer(None, 0.0, support, read.unknown, read.reason, read.truncated, read.left)
-        probabilities, attention = self.bundle.predict(read.story[None], read.question[None])
-        return self.word(read, np.asarray(probabilities)[0], np.asarray(attention)[0])
+        probabilities, _, steps = self.bundle.predict_steps(read.story[None], read.question[None])
+        return self.word(read, np.asarray(probabilities)[0], np.asarray(steps)[0])
 
     def read_question(
         self, story: str | Sequence[str], question: str, unreadable: Sequence[int] = ()
@@ -313,23 +320,30 @@ class Chatbot:
             or self._unread(sentences, reading),
         )
 
-    def word(self, read: "Read", probabilities, attention) -> Answer:
-        """Step 3: the network's outputs for one question, (answers,) and (slots,), as an
-        `Answer`: the likeliest label and the sentences it rests on, highest weight first."""
+    def word(self, read: "Read", probabilities, steps) -> Answer:
+        """Step 3: the network's outputs for one question, (answers,) and each reading step's
+        attention (steps, slots), as an `Answer`: the likeliest label and the sentences it
+        rests on, highest weight first, at each step."""
         best = int(probabilities.argmax())
-        # Right-aligned memory: the remembered sentences fill the last slots, oldest first.
-        weights = [float(weight) for weight in attention[len(attention) - len(read.remembered) :]]
-        support = sorted(zip(read.remembered, weights, strict=True), key=lambda pair: -pair[1])
-        support += [(sentence, 0.0) for sentence in read.forgotten]
+        steps = [self._weighted(read, attention) for attention in steps]
         return Answer(
             label=self.answers[best],
             confidence=float(probabilities[best]),
-            support=tuple(support),
+            support=steps[-1],
             unknown_words=(),
             reason=None,
             truncated=read.truncated,
             left_out=read.left,
+            steps=tuple(steps),
         )
+
+    @staticmethod
+    def _weighted(read: "Read", attention) -> tuple[tuple[str, float], ...]:
+        """One attention over the slots as (sentence, weight), highest first, forgotten last."""
+        # Right-aligned memory: the remembered sentences fill the last slots, oldest first.
+        weights = [float(weight) for weight in attention[len(attention) - len(read.remembered) :]]
+        support = sorted(zip(read.remembered, weights, strict=True), key=lambda pair: -pair[1])
+        return tuple(support + [(sentence, 0.0) for sentence in read.forgotten])
 
     def _refusal(self, question: str, reading, unknown, remembered, cut_words) -> str | None:
         """Why the bot will not answer this question about this story, or None."""
@@ -370,13 +384,14 @@ class Chatbot:
         if not reading.unread[0]:
             return None
         index, words = reading.unread[0]
-        about = [
-            shorten_word(word.capitalize() if reading.roles.get(word) == NAME else word)
-            for word in words
-        ]
-        about = [
-            word if word[0].isupper() or self.lexicon.classes.get(word) == "KIND" else f"the {word}"
-            for word in about
-        ]
+        roles, classes = reading.roles, self.lexicon.classes
+
+        def named(word: str) -> str:  # "Priya", "the lantern", "sheep"
+            if roles.get(word) == NAME:
+                return shorten_word(word.capitalize())
+            kind = "KIND" in (roles.get(word), classes.get(word))
+            return shorten_word(word) if kind else f"the {shorten_word(word)}"
+
+        about = [named(word) for word in words]
         about = about[0] if len(about) == 1 else f"{', '.join(about[:-1])} and {about[-1]}"
         return f'I could not read "{shorten(sentences[index], 60)}", which is about {about}'

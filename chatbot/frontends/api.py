@@ -117,6 +117,10 @@ class BatchedModel:
 
     def predict(self, story, question) -> tuple[np.ndarray, np.ndarray]:
         """`ModelBundle.predict`, run in the next batch; blocks until it is done."""
+        return self.predict_steps(story, question)[:2]
+
+    def predict_steps(self, story, question) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """`ModelBundle.predict_steps`, run in the next batch; blocks until it is done."""
         future = Future()
         self._waiting.put((np.asarray(story), np.asarray(question), future))
         return future.result()
@@ -133,7 +137,7 @@ class BatchedModel:
 
     def _run_batch(self, jobs: list) -> None:
         try:
-            probabilities, attention = self._bundle.predict(
+            outputs = self._bundle.predict_steps(
                 np.concatenate([story for story, _, _ in jobs]),  # (N, slots, words)
                 np.concatenate([question for _, question, _ in jobs]),  # (N, question words)
             )
@@ -144,7 +148,7 @@ class BatchedModel:
         start = 0
         for story, _, future in jobs:
             end = start + len(story)
-            future.set_result((probabilities[start:end], attention[start:end]))
+            future.set_result(tuple(output[start:end] for output in outputs))
             start = end
 
 

@@ -242,6 +242,12 @@ class Session:
         if answer.label is None:
             return [Reply(f'I did not answer "{question}": {answer.reason}')]
         lines = [f'"{question}": {format_answer(answer)}, resting on']
+        if len(answer.steps) > 1:  # the chain first: the sentence each reading step rests on
+            lines[0] = f'"{question}": {format_answer(answer)}, read in {len(answer.steps)} steps'
+            for number, step in enumerate(answer.steps, start=1):
+                sentence, weight = step[0]
+                lines.append(f"  step {number}: {attention_bar(weight)} {weight:4.0%}  {sentence}")
+            lines.append("  the last step, which the answer is read from:")
         shown = [pair for pair in answer.support if pair[1] >= SHOWN_WEIGHT]
         for sentence, weight in shown:
             lines.append(f"  {attention_bar(weight)} {weight:4.0%}  {sentence}")

@@ -29,6 +29,9 @@ from chatbot.text import Vocabulary
 # whatever the size of the data. Every caller uses it, so the same questions always meet the
 # same batches and get the same outputs.
 BATCH_SIZE = 4096
+# Memory slots per compiled call: a step network holds a bag of words per slot, so a call of
+# 4,096 long stories would hold gigabytes; long stories go in smaller calls.
+SLOTS_PER_CALL = 4096 * 32
 FORM_QUESTIONS = 200  # validation questions a form needs for a temperature of its own
 
 
@@ -49,6 +52,17 @@ class ModelBundle:
     )
 
     def predict(self, story, question) -> tuple[np.ndarray, np.ndarray]:
+        """(answer probabilities (N, answers), attention (N, S)): `predict_steps` without the
+        steps."""
+        probabilities, attention, _ = self.predict_steps(story, question)
+        return probabilities, attention
+
+    @property
+    def steps(self) -> int:
+        """How many times the network reads its memory (1: the one-read network)."""
+        return self.model.output["steps"].shape[1] if "steps" in self.model.output else 1
+
+    def predict_steps(self, story, question) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Answer encoded questions, any number of them, with the compiled model.
 
         Args:
@@ -59,7 +73,8 @@ class ModelBundle:
             question: int (N, max_question_words) word ids.
 
         Returns:
-            (answer probabilities float32 (N, answers), attention float32 (N, S)).
+            (answer probabilities float32 (N, answers), attention float32 (N, S), each reading
+            step's attention float32 (N, steps, S), the last being `attention`).
 
         Raises:
             ChatbotError: arrays of a shape this model does not read.
@@ -77,15 +92,20 @@ class ModelBundle:
         lengths = np.where(filled.any(axis=1), filled.shape[1] - filled.argmax(axis=1), 0)
         order = np.argsort(lengths, kind="stable")
         probabilities = np.zeros((len(first), len(self.answers)), dtype=np.float32)
-        attention = np.zeros((len(first), story.shape[1]), dtype=np.float32)
-        for start in range(0, len(first), BATCH_SIZE):
-            batch = order[start : start + BATCH_SIZE]
-            probabilities[batch], attention[batch] = self._predict_batch(
-                story[batch], question[batch]
-            )
-        attention = attention[inverse][:, attention.shape[1] - width :]  # the slots given
+        steps = np.zeros((len(first), self.steps, story.shape[1]), dtype=np.float32)
+        start = 0
+        while start < len(first):
+            # At most BATCH_SIZE questions, and at most SLOTS_PER_CALL memory slots in all: the
+            # sorted order puts the longest story of a call last.
+            end = min(start + BATCH_SIZE, len(first))
+            longest = max(int(lengths[order[end - 1]]), 1)
+            end = min(end, start + max(1, SLOTS_PER_CALL // longest))
+            batch = order[start:end]
+            probabilities[batch], steps[batch] = self._predict_batch(story[batch], question[batch])
+            start = end
+        steps = steps[inverse][..., steps.shape[-1] - width :]  # the slots given
         probabilities = calibrated(probabilities, self.temperatures(question))
-        return probabilities[inverse], attention
+        return probabilities[inverse], steps[:, -1], steps
 
     def question_forms(self, question: np.ndarray) -> list[str]:
         """Each encoded question's form, as the lexicon shapes it: "is NAME in the PLACE"."""
@@ -136,8 +156,8 @@ class ModelBundle:
         if self.flexible_memory:
             filled = story.any(axis=(0, 2))  # (slots,)
             empty = int(filled.argmax()) if filled.any() else story.shape[1] - 1
-        probabilities, attention = self._inference()(story[:, empty:], question)
-        return probabilities.numpy(), np.pad(attention.numpy(), ((0, 0), (empty, 0)))
+        probabilities, steps = self._inference()(story[:, empty:], question)
+        return probabilities.numpy(), np.pad(steps.numpy(), ((0, 0), (0, 0), (empty, 0)))
 
     def _inference(self):
         """The model call traced once as a TensorFlow graph; batch size and slots may vary."""
@@ -155,7 +175,9 @@ class ModelBundle:
                 @tf.function(input_signature=signature)
                 def infer(story, question):
                     outputs = model({"story": story, "question": question}, training=False)
-                    return outputs["answer"], outputs["attention"]
+                    # A one-read network's attention is its one step.
+                    steps = outputs.get("steps", outputs["attention"][:, None])
+                    return outputs["answer"], steps
 
                 # The concrete graph skips tf.function's per-call argument matching.
                 self._compiled = infer.get_concrete_function()

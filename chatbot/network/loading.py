@@ -78,3 +78,7 @@ class LoadingModel:
     def predict(self, story, question):
         """`ModelBundle.predict`, once the network has loaded."""
         return self.bundle.predict(story, question)
+
+    def predict_steps(self, story, question):
+        """`ModelBundle.predict_steps`, once the network has loaded."""
+        return self.bundle.predict_steps(story, question)

@@ -7,14 +7,17 @@
     answer    float (batch, answers)             softmax over the answer set
     attention float (batch, sentences)           which sentences the answer rests on
 
-Names, places and objects arrive as their story's slots ("<name0>", chatbot/entities.py), so
+Names, places and objects arrive as their story's slots ("<name0>", reading/lexicon.py), so
 the network learns what people do, never who they are. It has two parts: a `SentenceEncoder`
 (embedding + LSTM, one vector per sentence, read in the light of the question) and a
 `Reasoner` (self-attention across the sentence memories, then one attention over them that the
 answer is read from). `architecture="tutorial"` builds the seed tutorial's one-hop word-level
 network instead, kept only as a baseline for benchmarks.
 
-Training (chatbot/train.py) fits both outputs: the answer, and the attention towards bAbI's
+A network of `config.steps` > 1 (the default) reads in steps instead: network/steps.py, which
+adds a third output, `steps`, each step's attention.
+
+Training (training/fitting.py) fits both outputs: the answer, and the attention towards bAbI's
 supporting sentences.
 """
 
@@ -153,9 +156,9 @@ class Reasoner(_ConfiguredLayer):
         self.answer_hidden = layers.Dense(hidden_dim, activation="relu", name="answer_hidden")
         self.answer_logits = layers.Dense(answer_count, name="answer_logits")
 
-    def call(self, memories, memory_mask, question):
-        # memories (batch, sentences, hidden), memory_mask (batch, sentences),
-        # question (batch, hidden)
+    def relate(self, memories, memory_mask):
+        """Memories (batch, sentences, hidden) in the light of their age, the sentence before
+        each and the sentences around it."""
         sentences = ops.shape(memories)[1]  # any number up to max_sentences
         ages = ops.arange(sentences)[::-1]  # the newest sentence, in the last slot, has age 0
         # Each sentence also reads the one before it: "Then she went to the garden." needs it.
@@ -182,6 +185,12 @@ class Reasoner(_ConfiguredLayer):
                 + attend_earlier(normed, normed, attention_mask=earlier)
             )
             memories = memories + forward(norm_f(memories))
+        return memories
+
+    def call(self, memories, memory_mask, question):
+        # memories (batch, sentences, hidden), memory_mask (batch, sentences),
+        # question (batch, hidden)
+        memories = self.relate(memories, memory_mask)
         scores = ops.einsum("bh,bsh->bs", self.query(question), memories)
         scores = ops.where(memory_mask, scores, -1e9)
         attention = ops.softmax(scores, axis=-1)  # (batch, sentences)
@@ -208,6 +217,8 @@ def load_model(path, compile: bool = False) -> keras.Model:
     Raises:
         Whatever Keras raises for a missing or damaged file; callers say what to do about it.
     """
+    import chatbot.network.steps  # noqa: F401  (registers the step network's layers)
+
     with warnings.catch_warnings():
         # Keras warns developers about layers without build(); the checks on loading and the
         # tests (save -> load -> same outputs) are what guard a loaded model.
@@ -215,7 +226,7 @@ def load_model(path, compile: bool = False) -> keras.Model:
         return keras.saving.load_model(path, compile=compile, safe_mode=True)
 
 
-def _inputs(config: ModelConfig, flexible_memory: bool):
+def inputs(config: ModelConfig, flexible_memory: bool):
     # A flexible memory takes any number of sentence slots up to max_sentences, so short
     # stories can be answered through a narrower (cheaper) memory with the same result.
     slots = None if flexible_memory else config.max_sentences
@@ -224,16 +235,16 @@ def _inputs(config: ModelConfig, flexible_memory: bool):
     return story, question
 
 
-def _model(story, question, answer, attention, name: str) -> keras.Model:
-    """The functional model with the named inputs and outputs every architecture shares."""
-    return keras.Model(
-        {"story": story, "question": question},
-        {
-            "answer": NamedOutput(name="answer")(answer),
-            "attention": NamedOutput(name="attention")(attention),
-        },
-        name=name,
-    )
+def named_model(story, question, answer, attention, name: str, steps=None) -> keras.Model:
+    """The functional model with the named inputs and outputs every architecture shares, and
+    each step's attention where the network reads in steps."""
+    outputs = {
+        "answer": NamedOutput(name="answer")(answer),
+        "attention": NamedOutput(name="attention")(attention),
+    }
+    if steps is not None:
+        outputs["steps"] = NamedOutput(name="steps")(steps)
+    return keras.Model({"story": story, "question": question}, outputs, name=name)
 
 
 def build_model(config: ModelConfig) -> keras.Model:
@@ -244,11 +255,15 @@ def build_model(config: ModelConfig) -> keras.Model:
 
     Returns:
         A functional `keras.Model` with inputs `story`, `question` and outputs `answer`,
-        `attention`; not compiled.
+        `attention` (and `steps`, where `config.steps` > 1); not compiled.
     """
     if config.architecture == "tutorial":
         return _build_tutorial(config)
-    story, question = _inputs(config, flexible_memory=True)
+    if config.steps > 1:
+        from chatbot.network.steps import build_step_model  # it builds on this module's layers
+
+        return build_step_model(config)
+    story, question = inputs(config, flexible_memory=True)
     story_encoder = SentenceEncoder(
         config.vocabulary_size,
         config.embedding_dim,
@@ -269,7 +284,7 @@ def build_model(config: ModelConfig) -> keras.Model:
         heads=config.heads,
         name="reasoner",
     )(memories, memory_mask, question_encoder(question))
-    return _model(story, question, answer, attention, "memory_network")
+    return named_model(story, question, answer, attention, "memory_network")
 
 
 @keras.saving.register_keras_serializable(package="chatbot")
@@ -316,7 +331,7 @@ class TutorialMemory(_ConfiguredLayer):
 
 
 def _build_tutorial(config: ModelConfig) -> keras.Model:
-    story, question = _inputs(config, flexible_memory=False)
+    story, question = inputs(config, flexible_memory=False)
     answer, attention = TutorialMemory(
         config.vocabulary_size,
         config.max_sentences,
@@ -325,4 +340,4 @@ def _build_tutorial(config: ModelConfig) -> keras.Model:
         config.answer_count,
         name="tutorial_memory",
     )(story, question)
-    return _model(story, question, answer, attention, "tutorial_memory_network")
+    return named_model(story, question, answer, attention, "tutorial_memory_network")

@@ -18,6 +18,10 @@ import numpy as np
 
 from chatbot.text import Vocabulary, tokenize
 
+# Supporting sentences kept in order per question: bAbI lists at most 3 for a chain, and up to 8
+# for counting and lists.
+MAX_SUPPORTS = 8
+
 
 @dataclass(frozen=True)
 class EncodedStory:
@@ -162,7 +166,9 @@ def encode_examples(
         "story_rows" int (N, S), the same as rows of "sentences" (R, W), row 0 being padding;
         "question" int32 (N, Q); "answer" int32 (N,), the index into `answers` or -1 when the
         answer is outside the answer set; "supporting" bool (N, S), True where a slot holds a
-        supporting sentence; "truncated" int32 (N,), the oldest sentences that did not fit;
+        supporting sentence; "support_order" int32 (N, MAX_SUPPORTS), the slots of the
+        supporting sentences in the order the data lists them (the order a reader uses them),
+        -1 past the last; "truncated" int32 (N,), the oldest sentences that did not fit;
         "unknown" bool (N,), the question cannot be answered as read (see above); "cut_words"
         int32 (N,), words cut from over-long kept sentences and from the question.
     """
@@ -173,7 +179,7 @@ def encode_examples(
     rows, support, question_rows, truncated, refused = _read_examples(
         examples, lexicon, vocabulary.words, rng, config.max_sentences, sentences, questions
     )
-    story_rows, supporting = _right_aligned(rows, support, config.max_sentences)
+    story_rows, supporting, support_order = _right_aligned(rows, support, config.max_sentences)
     unknown, cut_words = _unread_words(sentences, questions, story_rows, question_rows)
     encoded = {
         "story_rows": story_rows,
@@ -181,6 +187,7 @@ def encode_examples(
         "question": questions.array()[question_rows],
         "answer": np.array([answer_index.get(e.answer, -1) for e in examples], dtype=np.int32),
         "supporting": supporting,
+        "support_order": support_order,
         "truncated": truncated,
         "unknown": refused | unknown,
         "cut_words": cut_words,
@@ -217,15 +224,19 @@ def _read_examples(examples, lexicon, known, rng, max_sentences, sentences, ques
 
 
 def _right_aligned(rows, support, max_sentences: int):
-    """(story rows (N, S), supporting (N, S)), S the slots the longest story needs (1 at least)."""
+    """(story rows (N, S), supporting (N, S), support order (N, MAX_SUPPORTS)), S the slots the
+    longest story needs (1 at least)."""
     slots = max((len(row) for row in rows), default=0) or min(1, max_sentences)
     story_rows = np.zeros((len(rows), slots), dtype=np.int64)
     supporting = np.zeros((len(rows), slots), dtype=bool)
+    order = np.full((len(rows), MAX_SUPPORTS), -1, dtype=np.int32)
     for number, (row, held) in enumerate(zip(rows, support, strict=True)):
         if row:
             story_rows[number, slots - len(row) :] = row
-        supporting[number, [slots - len(row) + slot for slot in held]] = True
-    return story_rows, supporting
+        held = [slots - len(row) + slot for slot in held]
+        supporting[number, held] = True
+        order[number, : len(held[:MAX_SUPPORTS])] = held[:MAX_SUPPORTS]
+    return story_rows, supporting, order
 
 
 def _unread_words(sentences, questions, story_rows, question_rows):

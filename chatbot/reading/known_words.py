@@ -3,9 +3,9 @@
 The words come from the model folder itself: the verbs of each action are read off the shapes
 of the sentences it met in training (each shape's example is read by `stories.rule_reader` to
 tell moving from taking), the kinds, colours and other closed classes from its lexicon, and
-the rest of its vocabulary are the closed words. Names, places and objects (and any other role
-the lexicon places: `lexicon.ROLES`) it never saw are read where they stand, so they are
-counted, not listed.
+the rest of its vocabulary are the closed words. Names, places and objects (and kinds and
+colours, where the lexicon opens them: `Lexicon.open_roles`) it never saw are read where they
+stand, so they are counted, not listed.
 """
 
 import textwrap
@@ -23,10 +23,12 @@ CLASSES = {  # the lexicon's closed classes, as `info --words` names them, in th
     "SHAPE": "shapes",
     "THING": "things (sizes)",
 }
-ROLE_NAMES = {"NAME": "names", "PLACE": "places", "OBJECT": "objects"}
+ROLE_NAMES = {"NAME": "names", "PLACE": "places", "OBJECT": "objects", "KIND": "kinds"}
+ROLE_NAMES |= {"COLOUR": "colours"}
 SUBJECTS = frozenset({"NAME", "he", "she", "they"})
 PARTICLES = frozenset({"up", "down", "away", "back", "over", "off"})  # "put the apple down"
 WIDTH = 100  # columns the listing is wrapped to
+KIND_EXAMPLE = '"Rex is a dog." reads like "Lily is a swan."'
 EXAMPLE = '"Wilhelmina went to the lighthouse." reads like "Mary went to the kitchen."'
 
 
@@ -76,8 +78,10 @@ def words_by_role(lexicon: Lexicon, vocabulary: Iterable[str]) -> dict:
         verb = verb_of(shape)
         if action and verb and verb.split()[0] not in ("is", "are"):  # "is in": being, not moving
             verbs[action][verb] = None
-    classes = {
-        name: sorted(w for w, c in lexicon.classes.items() if c == code)
+    classes = {  # kinds and colours are closed classes, or roles where the lexicon opens them
+        name: sorted(
+            {w for w, c in (*lexicon.classes.items(), *lexicon.roles.items()) if c == code}
+        )
         for code, name in CLASSES.items()
     }
     verb_words = {word for found in verbs.values() for verb in found for word in verb.split()}
@@ -89,10 +93,12 @@ def words_by_role(lexicon: Lexicon, vocabulary: Iterable[str]) -> dict:
             ROLE_NAMES.get(role, role.lower() + "s"): sum(
                 1 for r in lexicon.roles.values() if r == role
             )
-            for role in ROLES
+            for role in lexicon.open_roles
         },
         "closed": sorted(set(vocabulary) - taken),
-        "read_where_they_stand": [ROLE_NAMES.get(role, role.lower() + "s") for role in ROLES],
+        "read_where_they_stand": [
+            ROLE_NAMES.get(role, role.lower() + "s") for role in lexicon.open_roles
+        ],
     }
 
 
@@ -109,6 +115,8 @@ def format_words(words: dict) -> str:
     stand = _joined(words["read_where_they_stand"])
     told = f"I know {known} by name; {stand} I never saw are read where they stand:"
     lines += textwrap.wrap(told, WIDTH) + [f"  {EXAMPLE}"]
+    if "kinds" in words["read_where_they_stand"]:
+        lines.append(f"  {KIND_EXAMPLE}")
     return "\n".join(lines)
 
 

@@ -8,6 +8,11 @@ unknown ("Mary zorped to the kitchen."). Training numbers each story's slots at 
 slot means anything of its own. The task-20 places and objects keep their words, because
 there they do carry meaning (hungry people go to the kitchen).
 
+Kinds and colours are open too, in a model trained with them as roles (KIND, COLOUR): "Rex is
+a dog. Dogs are afraid of cats." reads "<name0> is a <kind0>. <kind0> are afraid of <kind1>."
+(a kind and its plural share a slot), and boxes and chests are objects ("the wardrobe"). A
+model trained before (the shipped default) keeps them as the closed classes they were.
+
 A text's *shape* is its words with names, places, things and the closed word classes
 (colours, kinds, moods, directions, shapes, sizes) set aside: "Is Mary in the kitchen?" has
 the shape "is NAME in the PLACE". The `Lexicon` saved with a model holds the roles of the words
@@ -15,6 +20,7 @@ it was trained with and the shapes it met, so a question of another shape is ref
 than guessed.
 """
 
+import functools
 import itertools
 import json
 import random
@@ -23,13 +29,19 @@ from dataclasses import dataclass, field
 
 from chatbot.errors import ChatbotError
 from chatbot.reading.unread import needed_unread
-from chatbot.text import tokenize
+from chatbot.stories.rule_reader import singular
+from chatbot.text import one_edit, tokenize
 
-NAME, PLACE, OBJECT = "NAME", "PLACE", "OBJECT"
-ROLES = (NAME, PLACE, OBJECT)
+NAME, PLACE, OBJECT, KIND, COLOUR = "NAME", "PLACE", "OBJECT", "KIND", "COLOUR"
+# The roles a word may stand in, in order of preference where several fit. A model whose lexicon
+# gives no word the role KIND or COLOUR (the shipped default, trained before they were open)
+# keeps kinds and colours as closed classes: it reads no new one.
+ROLES = (NAME, PLACE, OBJECT, KIND, COLOUR)
 WORD = "WORD"  # a known word of no role ("then", "went"), as a near-miss finds it
-# Slots per role and story: more than the people, places or objects of any generated story.
+# Slots per role and story: more than the people, places, objects (boxes and chests among them),
+# kinds or colours of any generated story.
 SLOTS = 40
+ROLE_SLOTS = {NAME: SLOTS, PLACE: SLOTS, OBJECT: SLOTS, KIND: 12, COLOUR: 12}
 LEXICON_FORMAT = "chatbot-lexicon"
 MOST_NEW_WORDS = 3  # new words one text may hold and still be placed (3 ** 3 shapes to try)
 NEAR_MISS_LENGTH = 5  # a word this long, one edit from a known word, is taken as a typo
@@ -41,8 +53,8 @@ def slot(role: str, index: int) -> str:
     return f"<{role.lower()}{index}>"
 
 
-SLOT_TOKENS = tuple(slot(role, index) for role in ROLES for index in range(SLOTS))
-_ROLE_OF_SLOT = {slot(role, index): role for role in ROLES for index in range(SLOTS)}
+SLOT_TOKENS = tuple(slot(role, index) for role in ROLES for index in range(ROLE_SLOTS[role]))
+_ROLE_OF_SLOT = {token: token[1:].rstrip("0123456789>").upper() for token in SLOT_TOKENS}
 
 
 @dataclass(frozen=True)
@@ -66,12 +78,8 @@ class Reading:
 
     def refused(self, question: int = 0) -> bool:
         """Whether question number `question` cannot be answered from this reading."""
-        return bool(
-            self.unknown
-            or self.strange[question]
-            or self.unmentioned[question]
-            or (self.unread and self.unread[question])
-        )
+        refusals = (self.unknown, self.strange[question], self.unmentioned[question])
+        return any(refusals) or bool(self.unread and self.unread[question])
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,12 @@ class Lexicon:
 
         return cls(*world.word_roles())
 
+    @functools.cached_property
+    def open_roles(self) -> tuple[str, ...]:
+        """The roles a new word may take: those the lexicon gives some known word."""
+        used = set(self.roles.values())
+        return tuple(role for role in ROLES if role in used or role in (NAME, PLACE, OBJECT))
+
     @property
     def forms(self) -> tuple[str, ...]:
         """An example question of each shape met in training, shortest first."""
@@ -127,7 +141,7 @@ class Lexicon:
                 it does not know): left out here too, their words neither placed nor unknown.
 
         Raises:
-            ChatbotError: more people, places or objects than `SLOTS`.
+            ChatbotError: more people, places, objects, kinds or colours than `ROLE_SLOTS`.
         """
         every = [tuple(tokenize(text)) for text in sentences]
         story = [() if i in unreadable else text for i, text in enumerate(every)]
@@ -160,7 +174,7 @@ class Lexicon:
             left_out=tuple(left_out),
             strange=tuple(self._odd(text, self.question_shapes, *odd) for text in asked),
             unmentioned=tuple(_unmentioned(text, roles, placed, mentioned) for text in asked),
-            unread=tuple(self._unread(every, left_out, text, roles) for text in asked),
+            unread=tuple(needed_unread(every, left_out, q, roles, self.classes) for q in asked),
         )
 
     def shape(self, tokens: Sequence[str], roles: dict | None = None) -> str:
@@ -178,10 +192,6 @@ class Lexicon:
         shapes = self.sentence_shapes
         strange = {i for i, text in enumerate(story) if text and self._odd(text, shapes, *odd)}
         return sorted(strange | {i for i in unreadable if i < len(story)})
-
-    def _unread(self, story, left_out: list[int], question, roles: dict):
-        """The left-out sentence a question depends on, if any (`unread.needed_unread`)."""
-        return needed_unread(story, left_out, question, roles, self.classes) if left_out else None
 
     def _odd(self, text, shapes: dict, unknown: set, roles: dict, placed: dict) -> bool:
         """Whether a text of no unknown word has a shape never met (none is, without shapes)."""
@@ -233,18 +243,33 @@ class Lexicon:
             found[word] = {
                 self.roles.get(other, WORD)
                 for other in itertools.chain(known, self.roles)
-                if _one_edit(word, other)
+                if one_edit(word, other)
             }
         return found[word]
 
     def _place_new(self, story, asked, new: set[str], known) -> tuple[dict, set]:
         """(new word -> the role it stands in, the new words taken as typos).
 
-        A typo ("kitchn") is a new word one edit from a known word of the role it stands in;
-        "towel" stands as an object, one edit from the place "tower": a new object.
+        A word that stands where a name, place, object, kind or colour stands is read as a new
+        one, even one edit from a known word ("Sarah" beside "Sara", "towel" beside "tower"),
+        unless the story or question itself uses a known word of that role one edit away: then
+        it is a typo of that word ("Mary went to the kitchen. Is Mary in the kitchn?"). A word
+        its position does not place is a typo where it is one edit from a known word of no role.
         """
         placed = self._place(story, asked, new) if new else {}
-        near = {word for word in new if self._near_roles(word, known) & {placed.get(word), WORD}}
+        used = {word for text in story + asked for word in text if word in self.roles}
+        near = {
+            word
+            for word in new
+            if (WORD in self._near_roles(word, known) and word not in placed)
+            or (
+                word in placed
+                and len(word) >= NEAR_MISS_LENGTH
+                and any(
+                    self.roles[other] == placed[word] and one_edit(word, other) for other in used
+                )
+            )
+        }
         return {word: role for word, role in placed.items() if word not in near}, near
 
     def _place(self, story, asked, new: set[str]) -> dict[str, str]:
@@ -259,7 +284,7 @@ class Lexicon:
                 if not words or len(words) > MOST_NEW_WORDS:
                     continue
                 fitting: dict[str, set[str]] = {word: set() for word in words}
-                for guess in itertools.product(ROLES, repeat=len(words)):
+                for guess in itertools.product(self.open_roles, repeat=len(words)):
                     if (
                         self.shape(text, {**self.roles, **dict(zip(words, guess, strict=True))})
                         in shapes
@@ -345,8 +370,8 @@ def _numbering(words, roles: dict, kept, rng: random.Random | None) -> dict[str,
     Args:
         words: the story's entity words, each once, in order of first mention.
     """
-    numbering, counts = {}, dict.fromkeys(ROLES, 0)
-    order = {role: list(range(SLOTS)) for role in ROLES}
+    numbering, counts, slot_of = {}, dict.fromkeys(ROLES, 0), {}
+    order = {role: list(range(ROLE_SLOTS[role])) for role in ROLES}
     if rng is not None:
         for numbers in order.values():
             rng.shuffle(numbers)
@@ -354,34 +379,18 @@ def _numbering(words, roles: dict, kept, rng: random.Random | None) -> dict[str,
         role = roles.get(word)
         if role is None or word in kept:
             continue
-        if counts[role] == SLOTS:
-            raise ChatbotError(
-                f"the story names more than {SLOTS} different {role.lower()}s, the most I "
-                "tell apart; tell a shorter story"
-            )
-        numbering[word] = slot(role, order[role][counts[role]])
-        counts[role] += 1
+        key = (role, singular(word) if role == KIND else word)  # "dogs" is a "dog"'s slot
+        if key not in slot_of:
+            if counts[role] == ROLE_SLOTS[role]:
+                raise ChatbotError(
+                    f"the story names more than {ROLE_SLOTS[role]} different {role.lower()}s, "
+                    "the most I tell apart; tell a shorter story"
+                )
+            slot_of[key] = slot(role, order[role][counts[role]])
+            counts[role] += 1
+        numbering[word] = slot_of[key]
     return numbering
 
 
 def _anonymise(tokens: Sequence[str], numbering: dict[str, str]) -> tuple[str, ...]:
     return tuple(numbering.get(word, word) for word in tokens)
-
-
-def _one_edit(word: str, other: str) -> bool:
-    """Whether `other` is `word` with one letter changed, added, dropped or two swapped."""
-    if word == other or abs(len(word) - len(other)) > 1:
-        return False
-    if len(word) == len(other):
-        diffs = [i for i, (a, b) in enumerate(zip(word, other, strict=True)) if a != b]
-        if len(diffs) == 1:
-            return True
-        i = diffs[0]
-        return (
-            len(diffs) == 2
-            and diffs[1] == i + 1
-            and (word[i], word[i + 1]) == (other[i + 1], other[i])
-        )
-    short, long = sorted((word, other), key=len)
-    i = next((i for i, (a, b) in enumerate(zip(short, long, strict=False)) if a != b), len(short))
-    return short[i:] == long[i + 1 :]

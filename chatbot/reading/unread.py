@@ -50,7 +50,8 @@ def needed_unread(
         sentences: the story's sentences as their words (not slots), oldest first.
         left_out: the indices of the sentences left out.
         question: the question's words.
-        roles: entity word -> NAME, PLACE or OBJECT (the lexicon's and those placed in the story).
+        roles: entity word -> NAME, PLACE, OBJECT (KIND, COLOUR where open): the lexicon's and
+            those placed in the story.
         classes: closed-class word -> its class ("KIND", "THING", ...).
 
     Returns:
@@ -73,7 +74,7 @@ def needed_unread(
         about = [
             w
             for w in story.named(index, kinds)
-            if w in words or (w not in roles and kind_of(w) in kinds)
+            if w in words or (roles.get(w) in (None, KIND) and kind_of(w) in kinds)
         ]
         about = [w for w in dict.fromkeys(about) if not story.replaced(index, w)]
         if about:
@@ -103,7 +104,7 @@ class _Story:
         kinds = set()
         if not subjects:
             subjects = {w for w in question if self.roles.get(w) == PLACE}
-            kinds = {kind_of(w) for w in question if self.classes.get(w) == KIND}
+            kinds = {kind_of(w) for w in question if self.role(w) == KIND}
         words = set(subjects)
         changed = True
         while changed:  # a fixed point: carriers, kinds, the members of a kind
@@ -117,7 +118,7 @@ class _Story:
                 if kind and names & words and kind_of(kind) not in kinds:
                     kinds.add(kind_of(kind))
                     changed = True
-                if any(kind_of(w) in kinds for w in text if w not in self.roles):
+                if any(kind_of(w) in kinds for w in text if self.roles.get(w) in (None, KIND)):
                     found |= names  # the other members of the kind
                 if not found <= words:
                     words |= found

@@ -8,59 +8,28 @@ objects they carry (which move with them), gifts, animal kinds, fears and colour
 directions between places, and the positions and sizes of shapes and boxes. `stories.yesno`
 answers questions from this state.
 
-A sentence it cannot read raises `ChatbotError` naming it.
+The sentences it reads, bAbI's and the everyday wordings, and two facts joined by "and", are
+`sentence_forms`'. A sentence it cannot read raises `ChatbotError` naming it.
 """
 
-import functools
 import re
 from dataclasses import dataclass, field
 
 from chatbot.errors import ChatbotError
+from chatbot.stories.sentence_forms import (  # noqa: F401 (NAME, WORDS, CLOCK: the forms' words)
+    CLOCK,
+    MOOD_PLACES,
+    NAME,
+    OFFSETS,
+    OPPOSITE,
+    WORDS,
+    facts,
+    parse,
+)
 
-OPPOSITE = {"north": "south", "south": "north", "east": "west", "west": "east"}
-MOOD_PLACES = {"hungry": "kitchen", "thirsty": "kitchen", "tired": "bedroom", "bored": "garden"}
 MOOD_OBJECTS = {"hungry": "apple", "thirsty": "milk", "tired": "pajamas", "bored": "football"}
-CLOCK = {"yesterday": 0, "this morning": 1, "this afternoon": 2, "this evening": 3}
-# (dx, dy) of "A is <relation> B": where A lies seen from B.
-OFFSETS = {"above": (0, 1), "below": (0, -1), "to the left of": (-1, 0), "to the right of": (1, 0)}
 _PLURALS = {"mouse": "mice", "sheep": "sheep", "wolf": "wolves", "goose": "geese", "fish": "fish"}
 _SINGULARS = {plural: singular for singular, plural in _PLURALS.items()}
-
-NAME = r"[A-Z][a-z]+"
-WORDS = r"[a-z]+(?: [a-z]+)*?"  # a noun phrase after "the": "kitchen", "box of chocolates"
-_WHO = rf"(?P<who>{NAME}(?: and {NAME})*|he|she|they)"
-_SENTENCES = [
-    (
-        "move",
-        rf"{_WHO} (?:moved|went back|went|journeyed|travelled|traveled|walked|ran) "
-        rf"to the (?P<place>{WORDS})",
-    ),
-    ("not_in", rf"{_WHO} (?:is|are) (?:not|no longer) in the (?P<place>{WORDS})"),
-    (
-        "either",
-        rf"{_WHO} (?:is|are) either in the (?P<first>{WORDS}) or (?:in )?the (?P<second>{WORDS})",
-    ),
-    ("move", rf"{_WHO} (?:is|are) in the (?P<place>{WORDS})"),
-    ("take", rf"{_WHO} (?:picked up|got|grabbed|took) the (?P<thing>{WORDS})(?: there)?"),
-    ("drop", rf"{_WHO} (?:dropped|discarded|put down|left) the (?P<thing>{WORDS})(?: there)?"),
-    ("give", rf"{_WHO} (?:gave|handed|passed) the (?P<thing>{WORDS}) to (?P<receiver>{NAME})"),
-    ("kind", rf"{_WHO} is an? (?P<kind>{WORDS})"),
-    ("fear", rf"(?P<kinds>{NAME}) are afraid of (?P<feared>{WORDS})"),
-    ("mood", rf"{_WHO} (?:is|are) (?P<mood>{'|'.join(MOOD_PLACES)})"),
-    ("colour", rf"{_WHO} is (?P<colour>[a-z]+)"),
-    (
-        "direction",
-        rf"The (?P<a>{WORDS}) is (?P<direction>{'|'.join(OPPOSITE)}) of the (?P<b>{WORDS})",
-    ),
-    ("position", rf"The (?P<a>{WORDS}) is (?P<relation>{'|'.join(OFFSETS)}) the (?P<b>{WORDS})"),
-    ("fits", rf"The (?P<a>{WORDS}) fits inside the (?P<b>{WORDS})"),
-    ("bigger", rf"The (?P<a>{WORDS}) is bigger than the (?P<b>{WORDS})"),
-]
-SENTENCES = [(action, re.compile(f"^{pattern}$")) for action, pattern in _SENTENCES]
-_LEADING_TIME = re.compile(r"^(Yesterday|This morning|This afternoon|This evening),? ")
-_TRAILING_TIME = re.compile(r" (yesterday|this morning|this afternoon|this evening)$")
-_CONNECTIVE = re.compile(r"^(?:Then|After that|Afterwards|Following that|Later|Next),? ")
-_PRONOUN = re.compile(r"^(He|She|They) ")
 
 
 def singular(kind: str) -> str:
@@ -123,12 +92,16 @@ class Reader:
         self.count = 0  # sentences read
 
     def read(self, sentence: str) -> None:
-        """Read one sentence of the story and update the world.
+        """Read one sentence of the story, each fact it states in turn, and update the world.
 
         Raises:
-            ChatbotError: a sentence of a kind bAbI does not write.
+            ChatbotError: a sentence of a kind the reader does not know (`sentence_forms`).
         """
-        action, fields, clock = parse(sentence)
+        for fact in facts(sentence):
+            self._read_fact(fact, sentence)
+
+    def _read_fact(self, fact: str, sentence: str) -> None:
+        action, fields, clock = parse(fact)
         fields = dict(fields)
         if clock is not None:
             self.clock = max(self.clock, clock)
@@ -313,37 +286,3 @@ class Reader:
                     found.add(larger)
                     frontier.append(larger)
         return a in found
-
-
-@functools.lru_cache(maxsize=1 << 16)  # stories repeat their sentences; replays reread them
-def parse(sentence: str) -> tuple[str, tuple[tuple[str, str], ...], int | None]:
-    """What one sentence says, before pronouns are resolved.
-
-    Returns:
-        (action, fields, clock): the `SENTENCES` action ("move", "take", ...), its named parts
-        as (name, text) pairs, and the time of day it gives (a `CLOCK` value) or None.
-
-    Raises:
-        ChatbotError: a sentence of a kind bAbI does not write.
-    """
-    clock, text = _time_of(sentence.strip().rstrip("."))
-    text = _PRONOUN.sub(lambda match: match.group(1).lower() + " ", _CONNECTIVE.sub("", text))
-    for action, pattern in SENTENCES:
-        match = pattern.match(text)
-        if match:
-            return action, tuple(match.groupdict().items()), clock
-    raise ChatbotError(
-        f"cannot read the sentence {sentence!r}; expected a sentence of bAbI's twenty tasks"
-    )
-
-
-def _time_of(text: str) -> tuple[int | None, str]:
-    """The time of day a sentence gives (CLOCK's value) and the sentence without it."""
-    for pattern in (_LEADING_TIME, _TRAILING_TIME):
-        match = pattern.search(text)
-        if match:
-            text = text[: match.start()] + text[match.end() :]
-            if pattern is _LEADING_TIME:
-                text = text[:1].upper() + text[1:]
-            return CLOCK[match.group(1).lower()], text
-    return None, text

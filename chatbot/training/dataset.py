@@ -24,6 +24,7 @@ from chatbot.stories import babi, world
 from chatbot.text import Vocabulary, tokenize
 
 GENERATED = "generated"  # the DATA word for the built-in stories
+INVENTORY_EPOCHS = 3  # epochs of fresh stories whose words and shapes the model is sized for
 
 
 @dataclass
@@ -48,6 +49,20 @@ class Prepared:
     overlap: dict[str, int]
     unknown_answers: int  # validation questions whose answer never occurs in training
     lexicon: Lexicon  # the roles of words and the shapes met in training
+    settings: TrainConfig | None = None  # set where each epoch trains on fresh stories
+
+    def arrays_of(self, epoch: int) -> dict:
+        """The training arrays of an epoch (0-based): the same every epoch, or, for the
+        built-in stories with `fresh_stories`, new stories seeded by the epoch (epoch 0 being
+        `train_arrays`), so that a resumed run sees exactly the stories it would have seen."""
+        if self.settings is None or epoch == 0:
+            return self.train_arrays
+        examples = _fresh_examples(self.settings, epoch)
+        numbering = random.Random(f"{self.settings.seed}/{epoch}")
+        return encode_examples(
+            examples, self.vocabulary, self.answers, self.config, self.lexicon, numbering,
+            materialize=False,
+        )  # fmt: skip
 
 
 def prepare(data, settings: TrainConfig, valid, model_options: dict, report) -> Prepared:
@@ -76,8 +91,15 @@ def prepare(data, settings: TrainConfig, valid, model_options: dict, report) -> 
     train_examples = babi.examples_of(training.stories)
     valid_examples = babi.examples_of(validation.stories)
 
-    lexicon = _lexicon(train_examples)
-    vocabulary, answers, config = _describe(train_examples, lexicon, settings, model_options)
+    fresh = settings.fresh_stories and [str(item) for item in data] == [GENERATED]
+    # Fresh stories every epoch may use any word and shape of the generator: the vocabulary,
+    # the answers and the shapes met come from several epochs' stories, not the first only.
+    inventory = train_examples
+    if fresh:
+        for epoch in range(1, INVENTORY_EPOCHS):
+            inventory = inventory + _fresh_examples(settings, epoch)
+    lexicon = _lexicon(inventory)
+    vocabulary, answers, config = _describe(inventory, lexicon, settings, model_options)
     overlap = _count_overlap(training.stories, validation.stories, train_examples, valid_examples)
     report(
         f"training on {len(train_examples)} questions ({len(training.stories)} stories), "
@@ -98,7 +120,7 @@ def prepare(data, settings: TrainConfig, valid, model_options: dict, report) -> 
     valid_arrays, unknown_answers = _scorable(valid_arrays, report)
     return Prepared(
         training, validation, train_examples, valid_examples, vocabulary, answers, config,
-        train_arrays, valid_arrays, overlap, unknown_answers, lexicon,
+        train_arrays, valid_arrays, overlap, unknown_answers, lexicon, settings if fresh else None,
     )  # fmt: skip
 
 
@@ -142,13 +164,10 @@ def _load_data(data, settings: TrainConfig) -> Data:
     stories, sources = [], []
     paths = [item for item in data if str(item) != GENERATED]
     if len(paths) < len(data):
-        generated = []
-        shares = world.TRAINING_SHARES
-        for task, share in shares.items():
-            questions = max(1, round(share * settings.generated_questions))
-            generated += world.generate_stories(task, questions, settings.seed)
+        generated = _generated(settings, settings.seed)
         stories += generated
         text = babi.format_stories(generated).encode("utf-8")
+        shares = world.TRAINING_SHARES
         sources.append(
             {
                 "path": GENERATED,
@@ -156,6 +175,8 @@ def _load_data(data, settings: TrainConfig) -> Data:
                 "questions_per_task": settings.generated_questions,
                 "shares": {str(task): share for task, share in shares.items()},
                 "seed": settings.seed,
+                "fresh_stories": settings.fresh_stories,
+                "wordings": settings.wordings,
                 "sha256": hashlib.sha256(text).hexdigest(),
             }
         )
@@ -170,6 +191,23 @@ def _load_data(data, settings: TrainConfig) -> Data:
             "give bAbI files with question lines"
         )
     return Data(stories, sources)
+
+
+def _generated(settings: TrainConfig, seed: int) -> list:
+    """The built-in stories of every task, each task's questions by its training share."""
+    stories = []
+    for task, share in world.TRAINING_SHARES.items():
+        questions = max(1, round(share * settings.generated_questions))
+        stories += world.generate_stories(task, questions, seed, wordings=settings.wordings)
+    return stories
+
+
+def _fresh_examples(settings: TrainConfig, epoch: int) -> list:
+    """An epoch's fresh built-in training questions: the stories of a seed of its own, less
+    the share validation would hold out (so every epoch has about as many questions)."""
+    stories = _generated(settings, settings.seed + (epoch << 32))
+    training, _ = split_by_story(stories, settings.validation_split, settings.seed + epoch)
+    return babi.examples_of(training)
 
 
 def split_by_story(stories: list, share: float, seed: int) -> tuple[list, list]:
@@ -311,3 +349,35 @@ def attention_targets(supporting: np.ndarray) -> np.ndarray:
     """
     supporting = supporting.astype(np.float32)  # (questions, slots)
     return supporting / np.maximum(supporting.sum(axis=1, keepdims=True), 1.0)
+
+
+def step_targets(order: np.ndarray, steps: int, slots: int) -> np.ndarray:
+    """What each reading step should attend to: float32 (questions, steps, slots).
+
+    Step k is pulled towards the k-th supporting sentence in the order the data lists them (the
+    order a reader uses them: the drop, then the carrier's move); steps past the last support
+    towards the last one; where there are more supports than steps, the last step spreads over
+    the rest (counting and lists). A question without supports in memory adds no loss.
+
+    Args:
+        order: int (questions, MAX_SUPPORTS), slots of the supports in order, -1 past the last
+            (and for supports outside this batch's memory).
+        steps: the network's reading steps.
+        slots: the memory slots of the batch.
+
+    >>> step_targets(np.array([[4, 1, -1], [0, 1, 2]]), 2, 5).argmax(-1).tolist()
+    [[4, 1], [0, 1]]
+    >>> step_targets(np.array([[0, 1, 2]]), 2, 3)[0, 1].tolist()
+    [0.0, 0.5, 0.5]
+    """
+    targets = np.zeros((len(order), steps, slots), dtype=np.float32)
+    for number, held in enumerate(order):
+        held = held[held >= 0]
+        for step in range(min(steps, len(held))):
+            targets[number, step, held[step]] = 1.0
+        if len(held) > steps:  # the last step spreads over the supports left
+            targets[number, -1] = 0.0
+            targets[number, -1, held[steps - 1 :]] = 1.0 / (len(held) - steps + 1)
+        elif 0 < len(held) < steps:  # later steps stay on the last support
+            targets[number, len(held) :, held[-1]] = 1.0
+    return targets

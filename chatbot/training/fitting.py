@@ -125,16 +125,23 @@ def _fit_epochs(
     verbose: int,
 ) -> None:
     """Keras' fit from `first_epoch` on, validating on the questions the loss can score."""
-    train, config = prepared.train_arrays, prepared.config
+    config = prepared.config
     size, seed = settings.batch_size, settings.seed
     # The tutorial network reads a memory of fixed width; ours any width up to max_sentences.
     fixed = config.max_sentences if config.architecture == "tutorial" else None
-    steps = len(Batches(train, size, seed, first_epoch, fixed))  # the same in every epoch
-    validation = Batches(prepared.valid_arrays, max(256, size), width=fixed)
+    reads = config.steps if _reads_in_steps(config) else 1
+    # Keras counts the same number of steps in every epoch: fresh stories' epochs are cut to
+    # (or repeated up to) the first epoch's.
+    steps = len(Batches(prepared.train_arrays, size, seed, 0, fixed))
+    validation = Batches(prepared.valid_arrays, max(256, size), width=fixed, reads=reads)
     epochs = range(first_epoch, settings.epochs)
+
+    def epoch_batches(epoch):
+        return Batches(prepared.arrays_of(epoch), size, seed, epoch, fixed, reads).cycled(steps)
+
     model.fit(
         _stream(
-            lambda: (Batches(train, size, seed, e, fixed) for e in epochs),
+            lambda: (epoch_batches(e) for e in epochs),
             config,
             steps * len(epochs),
         ),
@@ -157,19 +164,26 @@ def _stream(epochs, config, batches: int):
             for index in range(len(epoch)):
                 yield epoch[index]
 
+    targets = {
+        "answer": tf.TensorSpec((None,), tf.int32),
+        "attention": tf.TensorSpec((None, None), tf.float32),
+    }
+    if _reads_in_steps(config):
+        targets["steps"] = tf.TensorSpec((None, config.steps, None), tf.float32)
     signature = (
         {
             "story": tf.TensorSpec((None, None, config.max_words), tf.int32),
             "question": tf.TensorSpec((None, config.max_question_words), tf.int32),
         },
-        {
-            "answer": tf.TensorSpec((None,), tf.int32),
-            "attention": tf.TensorSpec((None, None), tf.float32),
-        },
+        targets,
     )
     stream = tf.data.Dataset.from_generator(generate, output_signature=signature)
     # The count tells Keras where an epoch ends, so it does not warn that the data ran out.
     return stream.apply(tf.data.experimental.assert_cardinality(batches)).prefetch(2)
+
+
+def _reads_in_steps(config) -> bool:
+    return config.architecture != "tutorial" and config.steps > 1
 
 
 # Batch widths: a batch holds as many memory slots as its longest story needs, rounded up to
@@ -190,10 +204,11 @@ class Batches:
 
     def __init__(
         self, arrays: dict, batch_size: int, seed: int | None = None, epoch: int = 0,
-        width: int | None = None,
+        width: int | None = None, reads: int = 1,
     ):  # fmt: skip
         self.arrays, self.batch_size, self.seed, self.epoch = arrays, batch_size, seed, epoch
         self.width = width  # every batch this wide (a fixed memory), or as its stories need
+        self.reads = reads  # the network's reading steps; more than one get "steps" targets
         self.lengths = (arrays["story_rows"] != 0).sum(axis=1)
         self.targets = dataset.attention_targets(arrays["supporting"])
         self.batches = self._draw()
@@ -215,6 +230,11 @@ class Batches:
     def __len__(self) -> int:
         return len(self.batches)
 
+    def cycled(self, count: int) -> "Batches":
+        """These batches cut to `count`, or repeated in turn up to it."""
+        self.batches = [self.batches[index % len(self.batches)] for index in range(count)]
+        return self
+
     def __getitem__(self, index: int):
         rows = self.batches[index]
         story_rows, slots = self.arrays["story_rows"][rows], self.arrays["story_rows"].shape[1]
@@ -230,6 +250,11 @@ class Batches:
             "answer": self.arrays["answer"][rows],
             "attention": attention,
         }
+        if self.reads > 1:  # the support slots, moved as the memory was widened or cut
+            order = self.arrays["support_order"][rows]
+            moved = order + (width - slots)
+            order = np.where((order >= 0) & (moved >= 0), moved, -1)
+            targets["steps"] = dataset.step_targets(order, self.reads, width)
         return inputs, targets
 
 
@@ -237,13 +262,20 @@ def _compile(model, settings: TrainConfig) -> None:
     # bAbI names the sentences each answer rests on. Training the attention towards them (as
     # strongly supervised memory networks do) makes `:why` show the facts the answer is read
     # from; the answer sees the story only through that attention (see model.Reasoner).
-    attention_loss = keras.losses.CategoricalCrossentropy() if settings.attention_weight else None
+    # A network that reads in steps has each step pulled towards its own supporting sentence
+    # instead (dataset.step_targets); its "attention" is the last step's, already pulled there.
+    supervised = "steps" if "steps" in model.output else "attention"
+    loss = {"answer": keras.losses.SparseCategoricalCrossentropy(), "attention": None}
+    weights = {"answer": 1.0, "attention": 0.0}
+    if settings.attention_weight:
+        loss[supervised] = keras.losses.CategoricalCrossentropy()
+        weights[supervised] = settings.attention_weight
     model.compile(
         optimizer=keras.optimizers.get(
             {"class_name": settings.optimizer, "config": {"learning_rate": settings.learning_rate}}
         ),
-        loss={"answer": keras.losses.SparseCategoricalCrossentropy(), "attention": attention_loss},
-        loss_weights={"answer": 1.0, "attention": settings.attention_weight},
+        loss=loss,
+        loss_weights=weights,
         metrics={"answer": ["accuracy"]},
         jit_compile=settings.jit_compile,
     )

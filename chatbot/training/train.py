@@ -27,6 +27,7 @@ from chatbot.evaluation.evaluate import build_report
 from chatbot.network.backend import keras
 from chatbot.network.folder import PLOT_FILE, save_model_dir
 from chatbot.network.inference import ModelBundle
+from chatbot.stories.world.tasks import check_wordings
 from chatbot.training import checkpoints, dataset, fitting
 from chatbot.untrusted import MAX_STORY_SENTENCES
 
@@ -176,6 +177,7 @@ def _checked_settings(data, settings: TrainConfig, valid, validation_split) -> T
         )
     if not settings.learning_rate > 0:
         raise UsageError(f"the learning rate must be positive; received {settings.learning_rate}")
+    check_wordings(settings.wordings)
     return settings
 
 

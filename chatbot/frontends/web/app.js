@@ -92,9 +92,30 @@ function renderAnswer(question, status, body) {
     const label = element("p", `label ${body.answer}`, body.answer);
     label.append(" ", element("span", "confidence", `(${percent(body.confidence)})`));
     card.append(label);
+    if (body.steps && body.steps.length > 1) {
+      card.append(chain(body.steps));
+    }
     card.append(supportList(body.support));
   }
   byId("answers").prepend(card);
+}
+
+// The chain of reasoning: the sentence each reading step rests on, in the order read.
+function chain(steps) {
+  const list = element("ol", "chain");
+  steps.forEach((step, index) => {
+    const top = step[0];
+    const row = element("li");
+    row.append(element("span", "step", `step ${index + 1}`));
+    const bar = element("span", "bar");
+    const fill = element("span");
+    fill.style.width = percent(top.weight);
+    bar.append(fill);
+    row.append(bar, element("span", "weight", percent(top.weight)));
+    row.append(element("span", "sentence", top.sentence));
+    list.append(row);
+  });
+  return list;
 }
 
 function supportList(support) {

@@ -9,7 +9,9 @@ The modules, one concern each:
 - `questions`: questions about that world, answered from what the story has said.
 - `tasks_places`, `tasks_objects`, `tasks_logic`: each task's stories as bAbI tells them.
 - `mixed`: mixed stories, 1 to 250 sentences, every kind of sentence together.
-- `files`: the task list, random streams per task and split, and writing the files.
+- `everyday`: the same stories retold in everyday wordings (`generate_stories(..., wordings=
+  "everyday")`), which `stories.sentence_forms` reads.
+- `tasks`: the task list, random streams per task and split, and writing the files.
 
 Nothing here imports Keras or TensorFlow.
 """

@@ -11,6 +11,7 @@ from pathlib import Path
 from chatbot.errors import QUESTIONS, Message, UsageError
 from chatbot.files import write_set
 from chatbot.stories import babi
+from chatbot.stories.world.everyday import reword
 from chatbot.stories.world.mixed import mixed_story
 from chatbot.stories.world.tasks_logic import (
     colour_story,
@@ -28,6 +29,7 @@ from chatbot.stories.world.words import (
     BABI_PEOPLE_10,
     BABI_PLACES,
     BABI_PLACES_10,
+    FEMALE,
 )
 from chatbot.untrusted import shorten_word
 
@@ -73,6 +75,9 @@ SPLITS = ("train", "valid", "test")
 MAX_QUESTIONS = 1_000_000  # per task and split: ten times bAbI's largest files
 EXAMPLE_QUESTIONS = 8  # questions of an example story: enough for one whole story
 CHOICES = "task numbers 1 to 20 and mix"
+BABI, EVERYDAY = "babi", "everyday"
+WORDINGS = (BABI, EVERYDAY)  # how the stories' sentences are told (`generate_stories`)
+FEMALE_NAMES = frozenset(FEMALE)
 
 
 def _story(rng: random.Random, task, split: str) -> list:
@@ -105,6 +110,13 @@ def _check_task(task):
     if isinstance(task, bool) or task not in (*TASKS, MIX):
         raise UsageError(f"no generator for task {task!r}; choose from {CHOICES}")
     return task
+
+
+def check_wordings(wordings) -> str:
+    """`wordings` if it is one of `WORDINGS`; else UsageError."""
+    if wordings not in WORDINGS:
+        raise UsageError(f"no wordings {wordings!r}; choose from {', '.join(WORDINGS)}")
+    return wordings
 
 
 def _check_questions(questions) -> int:
@@ -161,7 +173,9 @@ def parse_tasks(text: str) -> tuple:
     return tuple(tasks)
 
 
-def generate_stories(task, questions: int, seed: int = 0, split: str = "train") -> list:
+def generate_stories(
+    task, questions: int, seed: int = 0, split: str = "train", wordings: str = BABI
+) -> list:
     """Generate stories of one task, or mixed stories.
 
     Args:
@@ -170,16 +184,20 @@ def generate_stories(task, questions: int, seed: int = 0, split: str = "train") 
         seed: any integer; the same (seed, task, split) gives the same stories.
         split: "train", "valid" or "test"; each split has its own random stream. Only test
             stories use the held-out names, places and objects (world/words.py).
+        wordings: "babi", bAbI's own templates, or "everyday": the same stories with their
+            sentences told in the common ways people say them (world/everyday.py), drawn from
+            a stream of their own, so the stories and questions are the same as with "babi".
 
     Returns:
         `babi.Story` objects with `task` set ("qa6", or "mix"); a smaller `questions` gives a
         prefix of the stories of a larger one.
 
     Raises:
-        UsageError: an unknown task or split, or fewer than 1 question.
+        UsageError: an unknown task, split or wordings, or fewer than 1 question.
     """
     _check_task(task)
     _check_questions(questions)
+    check_wordings(wordings)
     if split not in SPLITS:
         raise UsageError(f"no split {split!r}; choose from {', '.join(SPLITS)}")
     if isinstance(seed, bool) or not isinstance(seed, int):
@@ -187,6 +205,7 @@ def generate_stories(task, questions: int, seed: int = 0, split: str = "train") 
     name = MIX if task == MIX else f"qa{task}"
     # A string seed is hashed (SHA-512) by random.Random, the same on every machine and run.
     rng = random.Random(f"chatbot.world/{seed}/{name}/{split}")
+    words_rng = random.Random(f"chatbot.world/{seed}/{name}/{split}/{wordings}")
     stories = []
     remaining = questions
     while remaining > 0:
@@ -197,6 +216,8 @@ def generate_stories(task, questions: int, seed: int = 0, split: str = "train") 
         if len(question_ends) > remaining:
             lines = lines[: question_ends[remaining - 1]]
         remaining -= min(remaining, len(question_ends))
+        if wordings == EVERYDAY:
+            lines = reword(lines, words_rng, FEMALE_NAMES)
         stories.append(babi.Story(lines=lines, task=name))
     return stories
 
@@ -220,7 +241,12 @@ def file_name(task, split: str) -> str:
 
 
 def generate_files(
-    out_dir, questions: int = 10_000, seed: int = 0, tasks=DEFAULT_TASKS, overwrite: bool = False
+    out_dir,
+    questions: int = 10_000,
+    seed: int = 0,
+    tasks=DEFAULT_TASKS,
+    overwrite: bool = False,
+    wordings: str = BABI,
 ) -> list[Path]:
     """Write train, valid and test files of each task into `out_dir` (made if missing).
 
@@ -231,12 +257,14 @@ def generate_files(
         seed: any integer; a task's files depend only on the seed, never on the other tasks.
         tasks: task numbers from `TASKS`, and `MIX` for the mixed stories.
         overwrite: replace a folder holding a generated set.
+        wordings: "babi" or "everyday", as `generate_stories` takes it.
 
     Returns:
         The paths written, task by task, train, valid, test. Each file is written atomically.
 
     Raises:
-        UsageError: an unknown task, no tasks, or fewer than 1 or over `MAX_QUESTIONS` questions.
+        UsageError: an unknown task or wordings, no tasks, or fewer than 1 or over
+            `MAX_QUESTIONS` questions.
         ChatbotError: a set is there without `overwrite`, or the folder cannot be written.
     """
     tasks = tuple(tasks)
@@ -245,6 +273,7 @@ def generate_files(
     for task in tasks:
         _check_task(task)
     _check_questions(questions)
+    check_wordings(wordings)
     counts = {"train": questions, "valid": max(1, questions // 10), "test": max(1, questions // 10)}
     names = [
         (task, split, file_name(task, split)) for task in dict.fromkeys(tasks) for split in SPLITS
@@ -252,7 +281,9 @@ def generate_files(
 
     def fill(folder: Path) -> None:
         for task, split, name in names:
-            babi.write_stories(generate_stories(task, counts[split], seed, split), folder / name)
+            babi.write_stories(
+                generate_stories(task, counts[split], seed, split, wordings), folder / name
+            )
 
     write_set(Path(out_dir), fill, _SET_FILE.fullmatch, "a generated set", overwrite)
     return [Path(out_dir) / name for _, _, name in names]

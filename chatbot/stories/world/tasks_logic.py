@@ -241,16 +241,27 @@ def path_story(rng: random.Random, places) -> list:
 
 def walk(step, start: str, first: str, second: str) -> str | None:
     """Where going `first` then `second` from `start` along the links leads (None: nowhere)."""
+    return _route(step, start, first, second)[0]
+
+
+def _route(step, start: str, first: str, second: str) -> tuple[str | None, tuple[int, ...]]:
+    """(where the walk ends or None, the ids of the link sentences it walks, in order)."""
     middle = step.get((start, first))
-    end = middle and step.get((middle[0], second))
-    return end[0] if end else None
+    if middle is None:
+        return None, ()
+    end = step.get((middle[0], second))
+    return (end[0], (middle[1], end[1])) if end else (None, (middle[1],))
 
 
 def ask_path(rng: random.Random, story: Lines, step, path) -> None:
-    """ "Can you get from the P to the Q by going D1 and then D2?"."""
+    """ "Can you get from the P to the Q by going D1 and then D2?".
+
+    The supporting sentences are the links the asked walk takes, in the order walked (a reader
+    checks the first step, then the second from where it led); where the asked walk has no
+    first link, the links of the real way.
+    """
     start, first, second = path
-    end = walk(step, start, first, second)
-    support = (step[(start, first)][1], step[(step[(start, first)][0], second)][1])
+    end, support = _route(step, start, first, second)
     asked = (first, second)
     if yes_or_no(rng) == "no":
         detours = [
@@ -260,11 +271,12 @@ def ask_path(rng: random.Random, story: Lines, step, path) -> None:
             if walk(step, start, one, two) != end
         ]
         asked = rng.choice(detours)
-    answer = "yes" if walk(step, start, *asked) == end else "no"
+    reached, walked = _route(step, start, *asked)
+    answer = "yes" if reached == end else "no"
     story.ask(
         f"Can you get from the {start} to the {end} by going {asked[0]} and then {asked[1]}?",
         answer,
-        support,
+        walked or support,
     )
 
 

@@ -25,6 +25,7 @@ THEN = ("Then", "After that", "Afterwards", "Following that")  # tasks 11 and 13
 DIRECTIONS = {"north": (0, 1), "south": (0, -1), "east": (1, 0), "west": (-1, 0)}
 KINDS_15 = {"cat": "cats", "mouse": "mice", "sheep": "sheep", "wolf": "wolves"}
 KINDS_16 = ("frog", "lion", "rhino", "swan")
+PLURALS_16 = ("frogs", "lions", "rhinos", "swans")  # never told in bAbI, but people say them
 COLOURS = ("gray", "green", "white", "yellow")  # bAbI spells "gray"
 MOODS = ("hungry", "thirsty", "tired", "bored")
 MOOD_PLACE = {"hungry": "kitchen", "thirsty": "kitchen", "tired": "bedroom", "bored": "garden"}
@@ -115,18 +116,36 @@ WORD_CLASSES = {
 }
 
 
+# Open classes: words of these classes stand in roles, as names do, so a model reads new ones
+# where they stand ("Rex is a dog.", "The box fits in the wardrobe."); the things of task 18
+# are objects.
+OPEN_CLASSES = {"KIND": "KIND", "COLOUR": "COLOUR", "THING": "OBJECT"}
+
+
 def word_roles() -> tuple[dict[str, str], frozenset[str], dict[str, str]]:
-    """(word -> NAME, PLACE or OBJECT, the entity words kept as words, word -> closed class).
+    """(word -> NAME, PLACE, OBJECT, KIND or COLOUR, the entity words kept as words,
+    word -> closed class).
 
     Only the seen part of the lists has a role: a held-out name is met as a new word.
     Task 20's places and objects are kept as words: there a mood sends people to them.
+    Kinds (and their plurals), colours and the things of task 18 have roles (`OPEN_CLASSES`).
     """
     names, places, objects = pools("train")
     roles = {
         **{name.lower(): "NAME" for name in names},
         **dict.fromkeys(places, "PLACE"),
         **dict.fromkeys(objects, "OBJECT"),
+        **{
+            word: role
+            for kind, role in OPEN_CLASSES.items()
+            for word in (*WORD_CLASSES[kind], *(PLURALS_16 if kind == "KIND" else ()))
+        },
     }
     kept = frozenset((*MOOD_PLACE.values(), *MOOD_OBJECT.values()))
-    classes = {word: kind for kind, words in WORD_CLASSES.items() for word in words}
+    classes = {
+        word: kind
+        for kind, words in WORD_CLASSES.items()
+        if kind not in OPEN_CLASSES
+        for word in words
+    }
     return roles, kept, classes

@@ -1,0 +1,149 @@
+"""Reading the memory in steps: each step's query is rewritten by what the step before it read.
+
+One read of the memory cannot follow a chain whose second link depends on what the first found
+("Is the milk in the kitchen?": who dropped the milk, then where that person went next). The
+`StepReasoner` reads K times. Step k scores each sentence by three things:
+- what its state asks (a query, as one read does): the state starts as the question;
+- words it shares with what was read so far (`mentioned`: the question's words at the first
+  step, then the words of the sentences the previous step read), each word weighted by how much
+  the state cares about it: "the milk" leads to the drop, the drop's "<name2>" to <name2>'s
+  moves (names are story slots, so the link is the same word, whoever it is);
+- where it stands against the previous read (`time_features`): after it or before it, which
+  "where did they go next" and "where was it before" need.
+The state is then updated with what the step read (a gate keeps what is still needed), and the
+answer is read from the question, the last state and every step's read.
+
+Training pulls step k's attention towards the k-th supporting sentence bAbI lists
+(chatbot/training/dataset.step_targets), so each step's attention is an explanation in order.
+
+Sentences are encoded once, without the question (`SentenceEncoder` with no question): the
+question joins after the sentence reader, as which of its words each sentence repeats
+(`question_matches`), added to the memories before the self-attention blocks relate them.
+"""
+
+from chatbot.network.backend import keras
+from chatbot.network.model import Reasoner, SentenceEncoder, inputs, named_model
+
+layers, ops = keras.layers, keras.ops
+
+
+def question_matches(story, question):
+    """Per sentence, which question words it repeats: float (batch, sentences, question_words)."""
+    same = ops.logical_and(
+        ops.equal(story[..., None], question[:, None, None, :]),
+        ops.not_equal(question, 0)[:, None, None, :],
+    )  # (batch, sentences, words, question_words)
+    return ops.cast(ops.any(same, axis=2), "float32")
+
+
+def bag_of_words(ids, vocabulary_size):
+    """Which vocabulary words occur in each row of ids: float (..., vocabulary_size); padding out.
+
+    (A count per row, not a one-hot per word: that would hold words x vocabulary per sentence.)
+    """
+    import tensorflow as tf  # a count per row needs a TensorFlow op; Keras has none
+
+    rows = ops.reshape(ids, (-1, ops.shape(ids)[-1]))
+    present = tf.math.bincount(
+        rows, minlength=vocabulary_size, maxlength=vocabulary_size, binary_output=True, axis=-1
+    )
+    present = ops.cast(present, "float32") * ops.cast(ops.arange(vocabulary_size) > 0, "float32")
+    return ops.reshape(present, (*ops.shape(ids)[:-1], vocabulary_size))
+
+
+def time_features(attention):
+    """Where each sentence stands against a read: (batch, sentences, 2), the read's weight on
+    sentences before it and on sentences after it."""
+    before = ops.cumsum(attention, axis=-1) - attention  # weight read earlier than this slot
+    after = ops.sum(attention, axis=-1, keepdims=True) - before - attention
+    return ops.stack([before, after], axis=-1)
+
+
+@keras.saving.register_keras_serializable(package="chatbot")
+class StepReasoner(Reasoner):
+    """Sentence memories + question -> (answer, last step's attention, every step's attention).
+
+    The memories are related as `Reasoner` relates them (age, the sentence before, self-attention
+    across sentences), after the question's matches are added; then K steps read them (see the
+    module's docstring). The answer sees the story only through the steps' reads.
+    """
+
+    CONFIG = (*Reasoner.CONFIG, "steps", "vocabulary_size", "max_question_words")
+
+    def __init__(
+        self, max_sentences, hidden_dim, answer_count, blocks=2, heads=4, steps=3,
+        vocabulary_size=1, max_question_words=1, **kwargs,
+    ):  # fmt: skip
+        super().__init__(max_sentences, hidden_dim, answer_count, blocks, heads, **kwargs)
+        self.steps = steps
+        self.vocabulary_size = vocabulary_size
+        self.max_question_words = max_question_words
+        self.match = layers.Dense(hidden_dim, use_bias=False, name="match")
+        # Step 0 asks with the Reasoner's own query layer, each later step with one of its own.
+        self.queries = [self.query] + [
+            layers.Dense(hidden_dim, name=f"query_{k}") for k in range(1, steps)
+        ]
+        self.links = [
+            layers.Dense(vocabulary_size, activation="softplus", name=f"links_{k}")
+            for k in range(steps)
+        ]
+        self.times = [layers.Dense(2, name=f"time_{k}") for k in range(steps)]
+        self.update = layers.Dense(hidden_dim, activation="tanh", name="update")
+        self.gate = layers.Dense(hidden_dim, activation="sigmoid", name="gate")
+
+    def call(self, memories, story, question, question_ids):
+        # memories (batch, sentences, hidden), story int (batch, sentences, words),
+        # question (batch, hidden), question_ids int (batch, question_words)
+        memory_mask = ops.any(ops.not_equal(story, 0), axis=-1)  # (batch, sentences)
+        matches = question_matches(story, question_ids)
+        memories = self.relate(memories + self.match(matches), memory_mask)
+        bags = bag_of_words(story, self.vocabulary_size)  # (batch, sentences, vocabulary)
+        state = question
+        mentioned = bag_of_words(question_ids, self.vocabulary_size)  # (batch, vocabulary)
+        attention = ops.zeros_like(ops.cast(memory_mask, memories.dtype))
+        reads, steps = [], []
+        for k in range(self.steps):
+            scores = ops.einsum("bh,bsh->bs", self.queries[k](state), memories)
+            scores += ops.einsum("bsv,bv->bs", bags, mentioned * self.links[k](state))
+            if k:  # the first step has no read to stand against
+                scores += ops.einsum("bst,bt->bs", time_features(attention), self.times[k](state))
+            scores = ops.where(memory_mask, scores, -1e9)
+            attention = ops.softmax(scores, axis=-1)  # (batch, sentences)
+            read = ops.einsum("bs,bsh->bh", attention, memories)
+            both = ops.concatenate([state, read], axis=-1)
+            keep = self.gate(both)
+            state = keep * state + (1.0 - keep) * self.update(both)
+            mentioned = ops.einsum("bs,bsv->bv", attention, bags)
+            reads.append(read)
+            steps.append(attention)
+        hidden = self.answer_hidden(ops.concatenate([question, state, *reads], axis=-1))
+        answer = ops.softmax(self.answer_logits(hidden), axis=-1)
+        return answer, attention, ops.stack(steps, axis=1)
+
+
+def build_step_model(config) -> keras.Model:
+    """The network that reads in `config.steps` steps (see `model.build_model`)."""
+    story, question = inputs(config, flexible_memory=True)
+    encoder = SentenceEncoder(
+        config.vocabulary_size, config.embedding_dim, config.hidden_dim, name="story_encoder"
+    )
+    question_encoder = SentenceEncoder(
+        config.vocabulary_size, config.embedding_dim, config.hidden_dim, name="question_encoder"
+    )
+    answer, attention, steps = StepReasoner(
+        config.max_sentences,
+        config.hidden_dim,
+        config.answer_count,
+        blocks=config.blocks,
+        heads=config.heads,
+        steps=config.steps,
+        vocabulary_size=config.vocabulary_size,
+        max_question_words=config.max_question_words,
+        name="reasoner",
+    )(
+        encoder(story),  # each sentence alone: a story's encodings serve all its questions
+        story,
+        question_encoder(question),
+        question,
+    )
+    return named_model(story, question, answer, attention, "step_memory_network", steps)
