@@ -17,7 +17,7 @@ this machine, the median of a few runs):
 Usage (from the project root):
 
     python benchmarks/chat_speed.py [--model DIR] [--runs N] [--answers N] [--every K]
-                                    [--no-startup]
+                                    [--no-startup] [--baseline DIR]
 
 Prints one Markdown table for docs/BENCHMARKS.md.
 """
@@ -141,6 +141,7 @@ def main() -> None:
     parser.add_argument("--answers", type=int, default=500, help="timed answers (median)")
     parser.add_argument("--every", type=int, default=1, help="ask every K-th real question")
     parser.add_argument("--no-startup", action="store_true", help="skip the start-up timings")
+    parser.add_argument("--baseline", help="another model folder, asked in the same turns")
     arguments = parser.parse_args()
     model = arguments.model
 
@@ -151,10 +152,12 @@ def main() -> None:
     bot = Chatbot.load(model)
     examples = examples_of(read_paths(default_data()))
     bots = [bot, tutorial_bot(bot, examples)]
+    if arguments.baseline:
+        bots.append(Chatbot.load(arguments.baseline))
     one_story = [Example(tuple(STORY), QUESTION, "yes", (), "", "")] * arguments.answers
-    ours_one, tutorial_one = median_answers(bots, one_story)
+    ours_one, tutorial_one, *baseline_one = median_answers(bots, one_story)
     examples = examples[:: arguments.every]
-    ours_real, tutorial_real = median_answers(bots, examples)
+    ours_real, tutorial_real, *baseline_real = median_answers(bots, examples)
 
     print(
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()}, "
@@ -175,6 +178,11 @@ def main() -> None:
         f"({ours_real / tutorial_real:.2f} x the seed tutorial's {tutorial_real:.2f} ms)"
         " | ratio no worse than today |"
     )
+    for one, real in zip(baseline_one, baseline_real, strict=True):
+        print(
+            f"| the same, baseline {arguments.baseline} | {one:.2f} ms and {real:.2f} ms "
+            f"(ours {ours_one / one:.2f} x and {ours_real / real:.2f} x its time) | |"
+        )
 
 
 if __name__ == "__main__":

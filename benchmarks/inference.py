@@ -13,7 +13,10 @@ evaluate`: encode the examples (`features.encode_examples`), run the bundle's co
 Usage (from the project root):
 
     python benchmarks/inference.py [DATA...] [--model DIR] [--tutorial DIR] [--batch-size B]
-                                   [--repeats R] [--tutorial-memory M]
+                                   [--repeats R] [--tutorial-memory M] [--baseline DIR]
+
+--baseline DIR adds another model folder (say, the default model before a change) to the
+turns, so that a change is measured against it in the same run.
 
 DATA defaults to the real yes/no training files of ../shared/babi/en-10k (tasks 6, 9, 10, 17, 18;
 50,000 questions), or, where that folder is absent, the generated test files in data/.
@@ -24,6 +27,7 @@ import argparse
 import dataclasses
 import os
 import platform
+import statistics
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,6 +65,7 @@ def main() -> None:
     parser.add_argument(
         "--tutorial-memory", type=int, default=TUTORIAL_MEMORY, help="the tutorial's sentences"
     )
+    parser.add_argument("--baseline", help="another model folder to measure in the same turns")
     arguments = parser.parse_args()
 
     import tensorflow as tf
@@ -83,7 +88,7 @@ def main() -> None:
         tutorial_name = f"seed tutorial (untrained, memory {arguments.tutorial_memory})"
     print(
         f"{len(examples)} questions from {len(data)} path(s); batch {arguments.batch_size};"
-        f" {CORES} threads; best of {arguments.repeats}; {platform.machine()}"
+        f" {CORES} threads; median of {arguments.repeats}; {platform.machine()}"
         f"; load average {os.getloadavg()[0]:.1f} at start"
         f"; {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
     )
@@ -93,14 +98,16 @@ def main() -> None:
     )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     models = [("ours", ours), (tutorial_name, tutorial)]
-    rows: dict[str, dict] = {}
-    for _ in range(arguments.repeats):  # the models take turns: a change of load hits both
+    if arguments.baseline:
+        models.insert(1, (f"baseline {arguments.baseline}", load_model_dir(arguments.baseline)))
+    runs: dict[str, list[dict]] = {name: [] for name, _ in models}
+    for _ in range(arguments.repeats):  # the models take turns: a change of load hits all
         for name, bundle in models:
-            row = measure(bundle, examples, 1)
-            best = rows.get(name, row)
-            rows[name] = row | {stage: max(row[stage], best[stage]) for stage in STAGES}
+            runs[name].append(measure(bundle, examples, 1))
     for name, bundle in models:
-        row = rows[name]
+        row = runs[name][0] | {
+            stage: statistics.median(run[stage] for run in runs[name]) for stage in STAGES
+        }
         print(
             f"| {name} | {bundle.model.count_params():,} | {row['encode']:,.0f}"
             f" | {row['predict']:,.0f} | {row['total']:,.0f} | {percent(row['accuracy'])}"

@@ -333,15 +333,16 @@ def ask(story, story_file, question, model_dir, as_json):
     """Answer one yes/no question about a story: `yes (99%)`, `no (97%)` or `maybe (88%)`.
 
     Give the story as --story TEXT or --story-file FILE. A story sentence of a form the model
-    never met is left out, with a notice on stderr. Exit codes: 0 answered, 3 cannot answer
-    (unknown words, a question form it does not know, someone the story never mentions, a
-    sentence left out that the answer needs, not a yes/no question), 2 usage error, 1 any
-    other error. With --json, prints {"answer", "confidence", "support", "unknown_words",
-    "reason", "left_out"} even when it cannot answer ("answer" is then null).
+    never met, or naming one person, place or object more than it tells apart, is left out,
+    with a notice on stderr. Exit codes: 0 answered, 3 cannot answer (unknown words, a question
+    form it does not know, someone the story never mentions, a sentence left out that the
+    answer needs, not a yes/no question), 2 usage error, 1 any other error. With --json, prints
+    {"answer", "confidence", "support", "unknown_words", "reason", "left_out"} even when it
+    cannot answer ("answer" is then null).
     """
     import json
 
-    from chatbot.answering.bot import Chatbot
+    from chatbot.answering.bot import Chatbot, as_sentences
     from chatbot.frontends.repl import format_answer
     from chatbot.untrusted import read_story
 
@@ -352,8 +353,9 @@ def ask(story, story_file, question, model_dir, as_json):
         story = read_story(story_file)
     else:
         check_typed(story, "--story")
+    sentences = as_sentences(story)  # over the sentence cap: refused before the model loads
     bot = Chatbot.load(model_dir)
-    answer = bot.answer(story, question)
+    answer = bot.answer(sentences, question)
     for sentence in answer.left_out:
         echo(bot.left_out_notice(sentence), err=True)
     if as_json:

@@ -8,6 +8,7 @@ ours: a regular file (never a symbolic link, a FIFO or a device), or a folder th
 recognises as one it wrote.
 """
 
+import contextlib
 import ctypes
 import os
 import secrets
@@ -19,6 +20,19 @@ from pathlib import Path
 
 from chatbot.errors import ANOTHER_OUT, OVERWRITE, ChatbotError, Message
 from chatbot.untrusted import not_regular, printable
+
+
+class WriteError(ChatbotError):
+    """A write the operating system refused (no space, read-only, no permission); `reason` is
+    its wording, so a caller writing on the user's behalf can name the user's target instead."""
+
+    def __init__(self, path, reason: str):
+        super().__init__(f"cannot write {printable(str(path))}: {reason}")
+        self.reason = reason
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error)
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> None:
@@ -37,26 +51,51 @@ def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> None:
     Raises:
         ChatbotError: the target is not a regular file, or it cannot be written.
     """
-    path = Path(path)
-    mode = _regular_target_mode(path)
-    remove_stale_temporaries(path)
-    temporary = temporary_path(path)
+    write_files_atomic({Path(path): data})
+
+
+def write_files_atomic(contents: dict[Path, bytes], name: Path | None = None) -> None:
+    """Write several files as one: every file is written under a temporary name first, and only
+    when all are complete are they renamed over their targets, one right after the other.
+
+    A failure (no space, a kill) while writing leaves every old file as it was, none of the
+    new set beside them. Each target is checked as `write_bytes_atomic` checks one.
+
+    Args:
+        contents: target path -> bytes.
+        name: what an error names (say the folder the user gave); default the file that failed.
+
+    Raises:
+        ChatbotError: a target is not a regular file, or one cannot be written.
+    """
+    modes = {path: _regular_target_mode(path) for path in contents}
+    written: dict[Path, Path] = {}
     try:
-        # os.open with mode 0o666 (less the umask) gives a new file the usual permissions
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except OSError as error:
-        raise ChatbotError(f"cannot write {path}: {error.strerror}") from None
-    try:
-        with os.fdopen(handle, "wb") as file:
-            if mode is not None:
-                os.fchmod(file.fileno(), mode)  # an existing file keeps its mode (0600 stays)
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException as error:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise ChatbotError(f"cannot write {path}: {error.strerror or error}") from None
-        raise
+        for path, data in contents.items():
+            remove_stale_temporaries(path)
+            written[path] = temporary = temporary_path(path)
+            try:
+                _write_temporary(temporary, data, modes[path])
+            except OSError as error:
+                raise WriteError(name or path, _reason(error)) from None
+        for path, temporary in written.items():
+            try:
+                os.replace(temporary, path)
+            except OSError as error:
+                raise WriteError(name or path, _reason(error)) from None
+    finally:
+        for temporary in written.values():
+            temporary.unlink(missing_ok=True)
+
+
+def _write_temporary(temporary: Path, data: bytes, mode: int | None) -> None:
+    """Write a new file `temporary`, with the permissions `mode` (None: the usual ones)."""
+    # os.open with mode 0o666 (less the umask) gives a new file the usual permissions
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    with os.fdopen(handle, "wb") as file:
+        if mode is not None:
+            os.fchmod(file.fileno(), mode)  # an existing file keeps its mode (0600 stays)
+        file.write(data)
 
 
 def _regular_target_mode(path: Path) -> int | None:
@@ -156,10 +195,17 @@ def check_replaceable(
         raise ChatbotError(Message(f"{shown}: {problem}; ", ANOTHER_OUT))
 
 
-def write_folder_atomic(folder: str | os.PathLike, fill: Callable[[Path], None]) -> None:
+def write_folder_atomic(
+    folder: str | os.PathLike,
+    fill: Callable[[Path], None],
+    keep: Callable[[str], bool] = lambda name: False,
+) -> None:
     """Write a folder whole: `fill` writes into a fresh temporary folder, which is then swapped in.
 
-    The old folder stays whole until the new one is complete, and is removed after.
+    The old folder stays whole until the new one is complete, and is removed after; what it
+    holds by a name that `keep` accepts is first moved into the new folder, where the new one
+    has no such entry or an older copy of it (so a file added while the new one was made is
+    not lost).
 
     Raises:
         ChatbotError: the folder cannot be written.
@@ -171,12 +217,36 @@ def write_folder_atomic(folder: str | os.PathLike, fill: Callable[[Path], None])
         os.mkdir(temporary, 0o700)
         os.chmod(temporary, 0o755)  # private while written; the finished folder is shared
     except OSError as error:
-        raise ChatbotError(f"cannot write {folder}: {error.strerror or error}") from None
+        raise WriteError(folder, _reason(error)) from None
     try:
         fill(temporary)
         _swap_in(temporary, folder)
+        _carry_over(temporary, folder, keep)
+    except (OSError, WriteError) as error:  # named as the user's folder, not the temporary
+        raise WriteError(folder, getattr(error, "reason", None) or _reason(error)) from None
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
+
+
+def _carry_over(old: Path, new: Path, keep: Callable[[str], bool]) -> None:
+    """Move the entries of `old` that `keep` accepts into `new`, unless `new` holds the same."""
+    if not old.is_dir():
+        return
+    for entry in os.scandir(old):
+        if not keep(entry.name):
+            continue
+        there = new / entry.name
+        try:
+            copied = os.lstat(there)
+        except FileNotFoundError:
+            copied = None
+        if copied is not None and entry.is_file(follow_symlinks=False):
+            mine = entry.stat(follow_symlinks=False)
+            if (mine.st_size, mine.st_mtime_ns) == (copied.st_size, copied.st_mtime_ns):
+                continue  # the copy made before the swap is current
+        if copied is not None and (stat.S_ISDIR(copied.st_mode) or entry.is_dir()):
+            continue  # never replace a folder, nor a file by one
+        os.replace(entry.path, there)
 
 
 def write_set(
@@ -186,7 +256,8 @@ def write_set(
 
     Where `out` holds a file that `ours` recognises by name (an older set), the folder is
     replaced whole, and only with `overwrite`: the new folder gets the new set and a copy of the
-    other files (say a README), so a kill leaves the old folder or the new one. Otherwise the
+    other files (say a README), so a kill leaves the old folder or the new one; files added or
+    changed while it was made are moved over when it is swapped in. Otherwise the
     files go into `out` (made if missing), each written atomically.
 
     Raises:
@@ -206,12 +277,13 @@ def write_set(
 
         def fill_and_carry_over(folder: Path) -> None:
             for entry in others:
-                shutil.copy2(entry.path, folder / entry.name, follow_symlinks=False)
+                with contextlib.suppress(FileNotFoundError):  # removed meanwhile
+                    shutil.copy2(entry.path, folder / entry.name, follow_symlinks=False)
             fill(folder)
 
         check_replaceable(out, overwrite, not_ours)
         try:
-            write_folder_atomic(out, fill_and_carry_over)
+            write_folder_atomic(out, fill_and_carry_over, keep=lambda name: not ours(name))
         except OSError as error:
             raise ChatbotError(f"cannot write {out}: {error.strerror or error}") from None
         return

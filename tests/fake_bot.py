@@ -27,7 +27,10 @@ class FakeBot:
     def _unknown(self, text):
         return tuple(dict.fromkeys(w for w in tokenize(text) if w not in self.known_words))
 
-    def check_statement(self, sentence):
+    def crowded_out(self, sentences):
+        return ()
+
+    def check_statement(self, sentence, story=()):
         unknown = self._unknown(sentence)
         return f'I don\'t know the word "{unknown[0]}"' if unknown else None
 

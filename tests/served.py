@@ -54,6 +54,12 @@ class Served:
         out, err = self.process.communicate(timeout=timeout)
         return self.process.returncode, out, err
 
+    def __enter__(self) -> "Served":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.kill()

@@ -25,9 +25,9 @@ from chatbot.config import TrainConfig
 from chatbot.errors import ChatbotError, UsageError
 from chatbot.network.folder import load_model_dir
 from chatbot.stories import babi, world
-from chatbot.training.checkpoints import work_folder
 from chatbot.training.dataset import count_overlap, split_by_story
 from chatbot.training.train import train
+from chatbot.training.work_folder import work_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = {"embedding_dim": 4, "hidden_dim": 4, "blocks": 1, "heads": 1}  # see the docstring

@@ -14,7 +14,7 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from chatbot.reading.lexicon import NAME, SLOT_TOKENS
+from chatbot.reading.lexicon import NAME, SLOT_TOKENS, SLOTS
 from chatbot.text import shorten, split_sentences, tokenize
 from chatbot.untrusted import MAX_STORY_SENTENCES, shorten_word
 
@@ -30,6 +30,10 @@ NOT_YES_NO = 'I answer yes/no questions, which begin with a word like "is" or "d
 EXAMPLE_QUESTION = '"Is Mary in the kitchen?"'
 CLOSEST_SHOWN = 3  # known words offered for each unknown one
 LEFT_OUT = "I left that sentence out of the story"
+CROWDED = (
+    f"names one person, place or object more than the {SLOTS} of each kind I tell apart in one "
+    "story"
+)
 
 
 @dataclass(frozen=True)
@@ -228,14 +232,22 @@ class Chatbot:
             f"{self.config.max_words} per sentence; split it into shorter sentences"
         )
 
-    def check_statement(self, sentence: str) -> str | None:
-        """Why a sentence cannot go into a story (unknown words or shape, too long), or None."""
+    def check_statement(self, sentence: str, story: Sequence[str] = ()) -> str | None:
+        """Why a sentence cannot go into a story (unknown words or shape, too long, one name too
+        many after `story`), or None."""
         reading = self.read([sentence])
         if reading.unknown:
             return self.describe_unknown(reading.unknown)
         if reading.left_out:
             return self.strange(sentence, self.lexicon.sentence_shapes, "sentences")
+        if story and len(story) in self.read([*story, sentence]).left_out:
+            return f'"{shorten(sentence, 60)}" {CROWDED}'
         return self.too_long(sentence)
+
+    def crowded_out(self, sentences: Sequence[str]) -> tuple[int, ...]:
+        """The sentences (by index) it would leave out of a story whose every sentence passes
+        `check_statement` alone: those naming one person, place or object too many."""
+        return self.read(sentences).left_out
 
     def strange(self, text: str, shapes: dict, what: str, roles: dict | None = None) -> str:
         """Why a text of a shape never met is not read, with an example of the nearest shape.
@@ -254,7 +266,10 @@ class Chatbot:
         return f'I don\'t understand {what} like "{shorten(text, 60)}"{example}'
 
     def left_out_notice(self, sentence: str) -> str:
-        """The notice for a story sentence of a shape it never met, which it leaves out."""
+        """The notice for a story sentence it leaves out: of a shape it never met, or naming one
+        person, place or object too many."""
+        if not self.read([sentence]).left_out:  # a shape it knows: it was one name too many
+            return f'"{shorten(sentence, 60)}" {CROWDED}; {LEFT_OUT}'
         return f"{self.strange(sentence, self.lexicon.sentence_shapes, 'sentences')}; {LEFT_OUT}"
 
     def answer(
@@ -357,6 +372,8 @@ class Chatbot:
             )
         if self.yes_no and question_words[0] not in AUXILIARIES:
             return f"{NOT_YES_NO} (as in {EXAMPLE_QUESTION})"
+        if reading.crowded[0]:  # before `unknown`: its words have no slot, so no token either
+            return f"the question {CROWDED}; ask about someone or something named earlier"
         if unknown:
             return self.describe_unknown(unknown)
         if len(question_words) > self.config.max_question_words:

@@ -67,7 +67,21 @@ def parse_ask(body: bytes) -> tuple[str | list[str], str]:
             f"{MAX_QUESTION_CHARACTERS}"
         )
     _check_story(story)
+    for name, text in (("question", question), ("story", story)):
+        _check_unicode(name, text if isinstance(text, str) else "".join(text))
     return story, question
+
+
+def _check_unicode(name: str, text: str) -> None:
+    """Refuse text UTF-8 cannot encode: JSON's "\\ud800" (half of a pair) is no character."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        code = f"\\u{ord(text[error.start]):04x}"
+        raise BadRequest(
+            f'"{name}" holds {code}, half of a surrogate pair and no character; send the whole '
+            "pair or UTF-8 text"
+        ) from None
 
 
 def _check_story(story) -> None:

@@ -7,10 +7,11 @@ line by line from a stream in batch mode, where each question gives exactly one 
 and every notice goes to stderr. The terminal's prompt, history and completion are
 `frontends.terminal`'s.
 
-The session needs a bot with `answer(story, question) -> Answer`, `check_statement(sentence)`
-(why a sentence cannot join the story, or None), `memory` (sentences a question can see),
-`known_words` (completion), `forms` (for :help) and `words` (for :help words);
-`answering.bot.Chatbot` is one, tests use a fake.
+The session needs a bot with `answer(story, question, unreadable) -> Answer`,
+`check_statement(sentence, story)` (why a sentence cannot join the story, or None),
+`crowded_out(sentences)` and `left_out_notice(sentence)` (one name too many), `memory`
+(sentences a question can see), `known_words` (completion), `forms` (for :help) and `words` (for
+:help words); `answering.bot.Chatbot` is one, tests use a fake.
 """
 
 import random
@@ -162,7 +163,7 @@ class Session:
         if len(self.story) + len(self.unread) >= MAX_STORY_SENTENCES:
             told = f"the story has {len(self.story):,} sentences, the most I keep"
             return _notice(f"{told}; :reset starts a new one")
-        problem = self.bot.check_statement(sentence)
+        problem = self.bot.check_statement(sentence, self.story)
         if sentence[-1] not in ".!":
             sentence += "."
         if problem:
@@ -322,13 +323,26 @@ class Session:
         from chatbot.stories.world import questions_to_try
 
         sentences = [sentence.text for sentence in story.sentences]
+        if len(sentences) > MAX_STORY_SENTENCES:
+            return _notice(
+                f"cannot use {where}: it has {len(sentences):,} sentences, over the "
+                f"{MAX_STORY_SENTENCES:,} I keep; load a shorter story"
+            )
         for number, sentence in enumerate(sentences, start=1):
             problem = self.bot.check_statement(sentence)
             if problem:
                 return _notice(f"cannot use {where}: sentence {number}: {problem}")
         if not sentences:
             return _notice(f"{where} has no sentences")
-        notices = self._change_story(what, sentences)
+        crowded = set(self.bot.crowded_out(sentences))  # one name too many: left out
+        left = [
+            _notice(f"sentence {number + 1}: {self.bot.left_out_notice(sentences[number])}")[0]
+            for number in sorted(crowded)[:3]
+        ]
+        if len(crowded) > 3:
+            left += _notice(f"and {len(crowded) - 3} more sentences left out for the same reason")
+        sentences = [text for number, text in enumerate(sentences) if number not in crowded]
+        notices = left + self._change_story(what, sentences)
         lines = [f"{where}:", self._show_story("")[0].text]
         questions = questions_to_try(story)
         if questions:

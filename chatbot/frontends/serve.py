@@ -14,13 +14,17 @@ Starlette and uvicorn are the optional `web` extra: without them, importing this
 a `ChatbotError` that says how to install them.
 """
 
+import asyncio
 import importlib.resources
 import ipaddress
+import json
+import logging
 import random
+import resource
 import socket
 
-from chatbot.errors import BadRequest, ChatbotError
-from chatbot.frontends import api
+from chatbot.errors import BadRequest, ChatbotError, UsageError
+from chatbot.frontends import api, connections
 from chatbot.untrusted import MAX_BODY_BYTES
 
 WEB_EXTRA_MISSING = (
@@ -35,6 +39,7 @@ try:
     from starlette.middleware import Middleware
     from starlette.middleware.cors import CORSMiddleware
     from starlette.middleware.trustedhost import TrustedHostMiddleware
+    from starlette.requests import ClientDisconnect
     from starlette.responses import JSONResponse, Response
     from starlette.routing import Route
 except ModuleNotFoundError:  # the optional `web` extra is not installed
@@ -55,18 +60,26 @@ PAGE_HEADERS = {
 }
 LOOPBACK_NAMES = ["localhost", "127.0.0.1", "::1", "[::1]"]
 BACKLOG = 2048  # connections waiting to be accepted (uvicorn's default)
-MAX_CONCURRENT = 1000  # connections and requests at once; more get 503 instead of piling up
 GRACEFUL_SECONDS = 10  # on Ctrl-C, how long requests in flight may take to finish
 
 
-def build_app(bot, model_dir=None, cors_origins=(), loopback_only: bool = True):
+class AsciiJSONResponse(JSONResponse):
+    """JSON with every non-ASCII character escaped: a lone surrogate in a model folder's
+    metadata (which UTF-8 cannot encode) is sent as `\\ud800`, never a 500."""
+
+    def render(self, content) -> bytes:
+        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
+def build_app(bot, model_dir=None, cors_origins=(), loopback_only: bool = True, host: str = ""):
     """The Starlette app answering with `bot` (whose model calls must be thread-safe).
 
     Args:
         bot: a `Chatbot`, usually over an `api.BatchedModel`.
         model_dir: the model folder, for `/api/info` (None: the shipped default model).
         cors_origins: origins whose pages may call the API (CORS); none by default.
-        loopback_only: answer only requests whose Host is a loopback name.
+        loopback_only: answer only requests whose Host is a loopback name or `host`.
+        host: the address it listens on (127.0.0.2, say), which requests may name too.
     """
     info = api.describe(model_dir, bot)
     pages = {
@@ -81,16 +94,16 @@ def build_app(bot, model_dir=None, cors_origins=(), loopback_only: bool = True):
     async def ask(request):
         story, question = api.parse_ask(await _read_body(request))
         answer = await run_in_threadpool(bot.answer, story, question)
-        return JSONResponse(answer.to_json(), status_code=200 if answer.label else 422)
+        return AsciiJSONResponse(answer.to_json(), status_code=200 if answer.label else 422)
 
     async def describe(request):
-        return JSONResponse(info)
+        return AsciiJSONResponse(info)
 
     async def example(request):
-        return JSONResponse(api.example(request.query_params.get("task"), rng))
+        return AsciiJSONResponse(api.example(request.query_params.get("task"), rng))
 
     async def health(request):
-        return JSONResponse({"status": "ok"})
+        return AsciiJSONResponse({"status": "ok"})
 
     routes = [Route(path, page) for path in PAGE_FILES]
     routes += [
@@ -101,7 +114,8 @@ def build_app(bot, model_dir=None, cors_origins=(), loopback_only: bool = True):
     ]
     middleware = []
     if loopback_only:
-        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=LOOPBACK_NAMES))
+        allowed = LOOPBACK_NAMES + ([host, f"[{host}]"] if host else [])
+        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=allowed))
     if cors_origins:
         middleware.append(
             Middleware(
@@ -111,7 +125,8 @@ def build_app(bot, model_dir=None, cors_origins=(), loopback_only: bool = True):
                 allow_headers=["Content-Type"],
             )
         )
-    handlers = {BadRequest: _bad_request, HTTPException: _http_error, Exception: _server_error}
+    # A ChatbotError is the client's input (a story over the sentence cap, say): 400, not 500.
+    handlers = {ChatbotError: _bad_request, HTTPException: _http_error, Exception: _server_error}
     return Starlette(routes=routes, middleware=middleware, exception_handlers=handlers)
 
 
@@ -120,29 +135,38 @@ def _page_file(name: str) -> bytes:
 
 
 async def _read_body(request) -> bytes:
-    """The request body, refused with 413 as soon as it grows past `MAX_BODY_BYTES`."""
+    """The request body, refused with 413 as soon as it grows past `MAX_BODY_BYTES`, with 408
+    when it takes over `connections.BODY_SECONDS` to arrive."""
     declared = request.headers.get("content-length", "")
     too_large = BadRequest(f"the request body is over {MAX_BODY_BYTES:,} bytes", 413)
     if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         raise too_large
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise too_large
+    try:
+        async with asyncio.timeout(connections.BODY_SECONDS):
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > MAX_BODY_BYTES:
+                    raise too_large
+    except TimeoutError:
+        raise BadRequest(
+            f"the request body took over {connections.BODY_SECONDS:g} s to arrive", 408
+        ) from None
+    except ClientDisconnect:  # nobody is left to read the answer; nothing to log
+        raise BadRequest("the client closed the connection before the body ended") from None
     return bytes(body)
 
 
-async def _bad_request(request, error: BadRequest):
-    return JSONResponse({"error": str(error)}, status_code=error.status)
+async def _bad_request(request, error: ChatbotError):
+    return AsciiJSONResponse({"error": str(error)}, status_code=getattr(error, "status", 400))
 
 
 async def _http_error(request, error: HTTPException):
-    return JSONResponse({"error": error.detail}, status_code=error.status_code)
+    return AsciiJSONResponse({"error": error.detail}, status_code=error.status_code)
 
 
 async def _server_error(request, error: Exception):
-    return JSONResponse({"error": f"the server failed: {error}"}, status_code=500)
+    return AsciiJSONResponse({"error": f"the server failed: {error}"}, status_code=500)
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -161,6 +185,30 @@ def listen(host: str, port: int) -> socket.socket:
             "--port, or a --host of this machine"
         ) from None
     return sock
+
+
+def _protocol_class():
+    """uvicorn's HTTP protocol: httptools' where it is installed, else h11's."""
+    try:
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+        return HttpToolsProtocol
+    except ImportError:
+        from uvicorn.protocols.http.h11_impl import H11Protocol
+
+        return H11Protocol
+
+
+def _allow_many_files() -> None:
+    """Raise the open-files limit to what `connections.MAX_CONNECTIONS` needs, where allowed."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = connections.MAX_CONNECTIONS + 256  # and the model's, the libraries' files
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        top = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (top, hard))
+        except (ValueError, OSError):
+            pass  # the connections past the limit wait in the backlog
 
 
 def is_loopback(host: str) -> bool:
@@ -186,16 +234,24 @@ def run_server(model_dir=None, host="127.0.0.1", port=8000, cors_origins=(), rep
     from chatbot.network.loading import load_quietly
     from chatbot.text import tokenize
 
+    if not host.strip():
+        raise UsageError(
+            "--host is empty; give an address of this machine, like 127.0.0.1 (this machine "
+            "only) or 0.0.0.0 (every network it is on)"
+        )
     sock = listen(host, port)  # before the slow model load: a taken port fails at once
     bot = Chatbot(api.BatchedModel(load_quietly(model_dir)))  # one model, shared by requests
     tokenize("warm up")  # imports NLTK (seconds) now rather than in the first request
-    app = build_app(bot, model_dir, cors_origins, loopback_only=is_loopback(host))
+    app = build_app(bot, model_dir, cors_origins, loopback_only=is_loopback(host), host=host)
+    _allow_many_files()
+    logging.getLogger("uvicorn.error").addFilter(connections.QuietCancel())
     config = uvicorn.Config(
-        app,
+        connections.RequestLimit(app),
+        http=connections.guarded(_protocol_class()),
         log_level="warning",
         access_log=False,
         lifespan="off",
-        limit_concurrency=MAX_CONCURRENT,
+        limit_concurrency=None,  # connections.RequestLimit: idle connections do not count
         timeout_graceful_shutdown=GRACEFUL_SECONDS,
     )
     address, bound_port = sock.getsockname()[:2]

@@ -301,12 +301,10 @@ def _write_folder(bundle: ModelBundle, folder: Path, files: dict[str, bytes]) ->
         "answers": list(bundle.answers),
         "train": bundle.train_config.to_dict() if bundle.train_config else None,
     }
-    try:
-        bundle.model.save(folder / MODEL_FILE)
-        for name, content in files.items():
-            (folder / name).write_bytes(content)
-    except OSError as error:
-        raise ChatbotError(f"cannot write {folder}: {error.strerror or error}") from None
+    # an OSError here (no space, ...) is reported by write_folder_atomic, naming the target
+    bundle.model.save(folder / MODEL_FILE)
+    for name, content in files.items():
+        (folder / name).write_bytes(content)
     bundle.vocabulary.save(folder / VOCABULARY_FILE)
     write_text_atomic(folder / LEXICON_FILE, bundle.lexicon.to_json() + "\n")
     write_text_atomic(folder / CONFIG_FILE, json.dumps(config, indent=2) + "\n")
@@ -326,7 +324,11 @@ def describe_model(folder: str | os.PathLike | None = None) -> dict:
     folder = model_folder(folder)
     metadata = read_metadata(folder)
     config, answers, _ = read_config(folder)
-    described = {"folder": str(folder), **metadata, "answer_set": answers}
+    # metadata.json may hold anything, a "folder" too: shown, never taken for the folder's own
+    described = {"folder": str(folder)} | {
+        key: value for key, value in metadata.items() if key != "folder"
+    }
+    described["answer_set"] = answers
     return described | {"model": config.to_dict(), "forms": list(read_lexicon(folder).forms)}
 
 

@@ -24,37 +24,41 @@ import functools
 import itertools
 import json
 import random
+from collections import ChainMap
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from chatbot.errors import ChatbotError
+from chatbot.reading import near_miss
+from chatbot.reading.slots import (  # noqa: F401  (the lexicon's public names too)
+    COLOUR,
+    KIND,
+    NAME,
+    OBJECT,
+    PLACE,
+    ROLE_OF_SLOT,
+    ROLE_SLOTS,
+    ROLES,
+    SLOT_TOKENS,
+    SLOTS,
+    anonymise,
+    numbering,
+    slot,
+)
+from chatbot.reading.slots import crowded as crowded_texts
 from chatbot.reading.unread import needed_unread
-from chatbot.stories.rule_reader import singular
 from chatbot.text import one_edit, tokenize
+from chatbot.untrusted import printable
 
-NAME, PLACE, OBJECT, KIND, COLOUR = "NAME", "PLACE", "OBJECT", "KIND", "COLOUR"
-# The roles a word may stand in, in order of preference where several fit. A model whose lexicon
-# gives no word the role KIND or COLOUR (the shipped default, trained before they were open)
-# keeps kinds and colours as closed classes: it reads no new one.
-ROLES = (NAME, PLACE, OBJECT, KIND, COLOUR)
 WORD = "WORD"  # a known word of no role ("then", "went"), as a near-miss finds it
-# Slots per role and story: more than the people, places, objects (boxes and chests among them),
-# kinds or colours of any generated story.
-SLOTS = 40
-ROLE_SLOTS = {NAME: SLOTS, PLACE: SLOTS, OBJECT: SLOTS, KIND: 12, COLOUR: 12}
 LEXICON_FORMAT = "chatbot-lexicon"
 MOST_NEW_WORDS = 3  # new words one text may hold and still be placed (3 ** 3 shapes to try)
 NEAR_MISS_LENGTH = 5  # a word this long, one edit from a known word, is taken as a typo
-CACHED_SHAPES = 100_000  # texts whose shape check is remembered, per kind (sentence, question)
-
-
-def slot(role: str, index: int) -> str:
-    """The token of a story's `index`-th person, place or object: "<name3>"."""
-    return f"<{role.lower()}{index}>"
-
-
-SLOT_TOKENS = tuple(slot(role, index) for role in ROLES for index in range(ROLE_SLOTS[role]))
-_ROLE_OF_SLOT = {token: token[1:].rstrip("0123456789>").upper() for token in SLOT_TOKENS}
+CACHED_SHAPES = 20_000  # texts whose shape check is remembered, per kind (sentence, question)
+CACHED_WORDS = 10_000  # unknown words whose near misses are remembered
+# What a lexicon.json may hold: far above any model's (the shipped one: 338 roles, 158 shapes),
+# low enough that reading it and looking words up in it stays quick.
+MAX_LEXICON_ENTRIES = 50_000
 
 
 @dataclass(frozen=True)
@@ -72,14 +76,15 @@ class Reading:
     # the story never mentions ("Is Zorblax in the kitchen?"). Known ones are answered, as in
     # training, where "Is Sandra carrying the milk?" may ask about milk of no story (no).
     unmentioned: tuple[tuple[str, ...], ...] = ()
-    # Per question: (a left-out sentence it depends on, the words of it that say so), or None
-    # (`unread.needed_unread`: no answer built on a sentence it could not read).
+    # Per question: it names a person, place or object past the slots of its kind.
+    crowded: tuple[bool, ...] = ()
+    # Per question: (a left-out sentence it needs, its words that say so) or None (`unread`).
     unread: tuple[tuple[int, tuple[str, ...]] | None, ...] = ()
 
     def refused(self, question: int = 0) -> bool:
         """Whether question number `question` cannot be answered from this reading."""
-        refusals = (self.unknown, self.strange[question], self.unmentioned[question])
-        return any(refusals) or bool(self.unread and self.unread[question])
+        flags = (self.strange, self.unmentioned, self.crowded, self.unread)  # per question
+        return bool(self.unknown) or any(bool(each and each[question]) for each in flags)
 
 
 @dataclass(frozen=True)
@@ -140,40 +145,49 @@ class Lexicon:
             unreadable: indices of sentences the caller left out (a conversation's, with a word
                 it does not know): left out here too, their words neither placed nor unknown.
 
-        Raises:
-            ChatbotError: more people, places, objects, kinds or colours than `ROLE_SLOTS`.
+        A sentence that would name one person, place, object, kind or colour more than the
+        `ROLE_SLOTS` of its role is left out (`left_out`), and a question that would is refused
+        (`crowded`).
         """
         every = [tuple(tokenize(text)) for text in sentences]
         story = [() if i in unreadable else text for i, text in enumerate(every)]
         asked = [tuple(tokenize(text)) for text in questions]
         known = self._known_words(known)
-        roles = dict(self.roles)
-        new = {w for text in story + asked for w in text if w not in known and w not in roles}
+        new = {w for text in story + asked for w in text if w not in known and w not in self.roles}
         placed, near = self._place_new(story, asked, new, known)
-        roles.update(placed)
+        roles = ChainMap(placed, self.roles)  # no copy of the lexicon's roles per reading
         unknown = (
             tuple(w for w in _in_order(story + asked) if w in new and w not in placed)
             if new
             else ()
         )
         entities = [self._entities(text, roles, placed) for text in story + asked]
+        crowded = crowded_texts(entities, roles, self.kept)
+        in_order = dict.fromkeys(
+            word for index, words in enumerate(entities) if index not in crowded for word in words
+        )
+        numbered = numbering(in_order, roles, self.kept, rng)
+        mentioned = {
+            word
+            for index, words in enumerate(entities[: len(story)])
+            if index not in crowded
+            for word in words
+        }
         odd = (set(unknown), roles, placed)  # what tells a shape never met (`_odd`)
-        left_out = self._left_out(story, unreadable, odd)
-        in_order = dict.fromkeys(word for words in entities for word in words)
-        numbering = _numbering(in_order, roles, self.kept, rng)
-        mentioned = {word for words in entities[: len(story)] for word in words}
+        left_out = self._left_out(story, unreadable, odd, crowded)
         return Reading(
             sentences=tuple(
-                _anonymise(text, numbering) if words else every[index]
+                anonymise(text, numbered) if words else every[index]
                 for index, (text, words) in enumerate(zip(story, entities, strict=False))
             ),
-            questions=tuple(_anonymise(text, numbering) for text in asked),
+            questions=tuple(anonymise(text, numbered) for text in asked),
             unknown=unknown,
             near_misses=tuple(word for word in unknown if word in near),
             roles={word: roles[word] for word in in_order},
             left_out=tuple(left_out),
             strange=tuple(self._odd(text, self.question_shapes, *odd) for text in asked),
             unmentioned=tuple(_unmentioned(text, roles, placed, mentioned) for text in asked),
+            crowded=tuple(len(story) + index in crowded for index in range(len(asked))),
             unread=tuple(needed_unread(every, left_out, q, roles, self.classes) for q in asked),
         )
 
@@ -184,14 +198,14 @@ class Lexicon:
         """
         roles = self.roles if roles is None else roles
         return " ".join(
-            _ROLE_OF_SLOT.get(w) or roles.get(w) or self.classes.get(w) or w for w in tokens
+            ROLE_OF_SLOT.get(w) or roles.get(w) or self.classes.get(w) or w for w in tokens
         )
 
-    def _left_out(self, story, unreadable: Collection[int], odd: tuple) -> list[int]:
-        """The sentences left out: those the caller left out, and those of a shape never met."""
+    def _left_out(self, story, unreadable: Collection[int], odd: tuple, crowded) -> list[int]:
+        """The sentences left out: by the caller, of a shape never met, one entity too many."""
         shapes = self.sentence_shapes
         strange = {i for i, text in enumerate(story) if text and self._odd(text, shapes, *odd)}
-        return sorted(strange | {i for i in unreadable if i < len(story)})
+        return sorted(strange | {i for i in (*unreadable, *crowded) if i < len(story)})
 
     def _odd(self, text, shapes: dict, unknown: set, roles: dict, placed: dict) -> bool:
         """Whether a text of no unknown word has a shape never met (none is, without shapes)."""
@@ -207,8 +221,8 @@ class Lexicon:
             return tuple(word for word in text if word in roles)
         found = self._cache.setdefault("entities", {})
         if text not in found:
-            if len(found) > CACHED_SHAPES:
-                found.clear()
+            if len(found) >= CACHED_SHAPES:  # typed stories are endless: keep the memory bounded
+                del found[next(iter(found))]  # the oldest
             found[text] = tuple(word for word in text if word in roles)
         return found[text]
 
@@ -218,8 +232,8 @@ class Lexicon:
             return self.shape(text, roles) in shapes
         known = self._cache.setdefault(id(shapes), {})
         if text not in known:
-            if len(known) > CACHED_SHAPES:  # typed stories are endless: keep the memory bounded
-                known.clear()
+            if len(known) >= CACHED_SHAPES:
+                del known[next(iter(known))]  # the oldest
             known[text] = self.shape(text) in shapes
         return known[text]
 
@@ -235,16 +249,25 @@ class Lexicon:
         return self._cache["set"]
 
     def _near_roles(self, word: str, known: frozenset[str]) -> set:
-        """The roles of the known words one edit from `word` (WORD for a word of no role)."""
+        """The roles of the known words one edit from `word` (WORD for a word of no role).
+
+        The known words are indexed by themselves and their one-letter deletions, so a look-up
+        costs the length of `word`, not the number of known words; the answers are remembered,
+        the least recently used forgotten past `CACHED_WORDS`.
+        """
         if len(word) < NEAR_MISS_LENGTH:
             return set()
         found = self._cache.setdefault("near", {})
-        if word not in found:
-            found[word] = {
-                self.roles.get(other, WORD)
-                for other in itertools.chain(known, self.roles)
-                if one_edit(word, other)
-            }
+        if word in found:
+            found[word] = found.pop(word)  # most recently used last
+            return found[word]
+        index = self._cache.get("index")
+        if index is None:
+            words = itertools.chain(known, self.roles)
+            index = self._cache["index"] = near_miss.deletion_index(words)
+        found[word] = {self.roles.get(other, WORD) for other in near_miss.near(word, index)}
+        if len(found) > CACHED_WORDS:
+            del found[next(iter(found))]
         return found[word]
 
     def _place_new(self, story, asked, new: set[str], known) -> tuple[dict, set]:
@@ -285,10 +308,8 @@ class Lexicon:
                     continue
                 fitting: dict[str, set[str]] = {word: set() for word in words}
                 for guess in itertools.product(self.open_roles, repeat=len(words)):
-                    if (
-                        self.shape(text, {**self.roles, **dict(zip(words, guess, strict=True))})
-                        in shapes
-                    ):
+                    guessed = ChainMap(dict(zip(words, guess, strict=True)), self.roles)
+                    if self.shape(text, guessed) in shapes:
                         for word, role in zip(words, guess, strict=True):
                             fitting[word].add(role)
                 if any(fitting.values()):
@@ -326,9 +347,9 @@ class Lexicon:
         try:
             if data.get("format") != LEXICON_FORMAT:
                 raise ValueError
-            return cls(
+            lexicon = cls(
                 roles=_strings(data["roles"]),
-                kept=frozenset(data["kept"]),
+                kept=frozenset(_strings(dict.fromkeys(data["kept"], ""))),
                 classes=_strings(data["classes"]),
                 sentence_shapes=_strings(data["sentence_shapes"]),
                 question_shapes=_strings(data["question_shapes"]),
@@ -337,6 +358,20 @@ class Lexicon:
             raise ChatbotError(
                 f"{source} is not a lexicon file; rebuild the model folder"
             ) from None
+        odd = next((role for role in lexicon.roles.values() if role not in ROLES), None)
+        if odd is not None:
+            raise ChatbotError(
+                f"{source} is damaged: a word has the role {printable(odd[:40])!r}, not one of "
+                f"{', '.join(ROLES)}; rebuild the model folder"
+            )
+        for name in ("roles", "kept", "classes", "sentence_shapes", "question_shapes"):
+            if len(getattr(lexicon, name)) > MAX_LEXICON_ENTRIES:
+                raise ChatbotError(
+                    f"{source} is damaged: {len(getattr(lexicon, name)):,} {name.replace('_', ' ')}"
+                    f", over the {MAX_LEXICON_ENTRIES:,} a model folder holds; rebuild the model "
+                    "folder"
+                )
+        return lexicon
 
 
 def _strings(data) -> dict[str, str]:
@@ -362,35 +397,3 @@ def _unmentioned(question, roles: dict, placed: dict, mentioned: set) -> tuple[s
 def _in_order(texts) -> list[str]:
     """Every word of the texts once, in order of first appearance."""
     return list(dict.fromkeys(word for text in texts for word in text))
-
-
-def _numbering(words, roles: dict, kept, rng: random.Random | None) -> dict[str, str]:
-    """Entity word -> its slot token: first mention first, or at random when training.
-
-    Args:
-        words: the story's entity words, each once, in order of first mention.
-    """
-    numbering, counts, slot_of = {}, dict.fromkeys(ROLES, 0), {}
-    order = {role: list(range(ROLE_SLOTS[role])) for role in ROLES}
-    if rng is not None:
-        for numbers in order.values():
-            rng.shuffle(numbers)
-    for word in words:
-        role = roles.get(word)
-        if role is None or word in kept:
-            continue
-        key = (role, singular(word) if role == KIND else word)  # "dogs" is a "dog"'s slot
-        if key not in slot_of:
-            if counts[role] == ROLE_SLOTS[role]:
-                raise ChatbotError(
-                    f"the story names more than {ROLE_SLOTS[role]} different {role.lower()}s, "
-                    "the most I tell apart; tell a shorter story"
-                )
-            slot_of[key] = slot(role, order[role][counts[role]])
-            counts[role] += 1
-        numbering[word] = slot_of[key]
-    return numbering
-
-
-def _anonymise(tokens: Sequence[str], numbering: dict[str, str]) -> tuple[str, ...]:
-    return tuple(numbering.get(word, word) for word in tokens)

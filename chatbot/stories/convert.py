@@ -17,13 +17,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from chatbot.errors import ChatbotError
+from chatbot.files import write_files_atomic
 from chatbot.stories.babi import (
     Question,
     Sentence,
     Story,
     expand_paths,
+    format_stories,
     read_stories,
-    write_stories,
 )
 from chatbot.stories.rule_reader import OPPOSITE, WORDS, Reader, plural, singular
 from chatbot.stories.yesno import answer_from
@@ -294,7 +295,8 @@ def convert_file(path: str | os.PathLike, seed: int = 0, check=None) -> list[Sto
 def convert_files(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, seed: int = 0):
     """Write the yes/no version of bAbI files into `out_dir` under the same names.
 
-    Every file is read and converted before any is written; each write is atomic.
+    Every file is read and converted before any is written, and the files are written as one
+    (`files.write_files_atomic`): a failure leaves the old files, never some of each.
 
     Returns:
         The paths written, in the order given.
@@ -320,8 +322,12 @@ def convert_files(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise ChatbotError(f"cannot make the folder {out}: {error.strerror}") from None
-    for stories, target in zip(converted, targets, strict=True):
-        write_stories(stories, target)
+    # all or nothing: a kill or a full disk never leaves files of two seeds side by side
+    contents = {
+        target: format_stories(stories).encode("utf-8")
+        for stories, target in zip(converted, targets, strict=True)
+    }
+    write_files_atomic(contents, name=out)
     return targets
 
 

@@ -9,47 +9,18 @@ given that each epoch's batch order depends only on the seed and the epoch numbe
 import io
 import json
 import os
-import shutil
 import time
 from pathlib import Path
 
 import numpy as np
 
-from chatbot.errors import WITHOUT_RESUME, WRITABLE_OUT, ChatbotError, Message
-from chatbot.files import check_replaceable, write_bytes_atomic, write_text_atomic
+from chatbot.errors import WITHOUT_RESUME, ChatbotError, Message
+from chatbot.files import WriteError, write_bytes_atomic, write_text_atomic
 from chatbot.network.backend import keras
 from chatbot.network.model import load_model
+from chatbot.training.work_folder import cannot_write, empty, target_of
 
 STATE_FILE = "state.json"
-
-
-def work_folder(out: str | os.PathLike) -> Path:
-    """The sibling folder where a run to `out` keeps its checkpoints: `OUT.partial`."""
-    out = Path(out)
-    return out.with_name(out.name + ".partial")
-
-
-def prepare_work_folder(out: Path, overwrite: bool) -> tuple[Path, bool]:
-    """Fail early on an existing or unwritable `out`; make the work folder.
-
-    Returns:
-        The work folder, and whether this call created it.
-    """
-    from chatbot.network.folder import not_a_model_folder
-
-    check_replaceable(out, overwrite, not_a_model_folder)
-    partial = work_folder(out)
-    created = not partial.exists()
-    try:
-        partial.mkdir(parents=True, exist_ok=True)
-        probe = partial / ".write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as error:
-        raise ChatbotError(
-            Message(f"cannot write {out}: {error.strerror or error}; ", WRITABLE_OUT)
-        ) from None
-    return partial, created
 
 
 def _read_state(partial: Path) -> dict | None:
@@ -95,8 +66,10 @@ def start(partial: Path, fingerprint: str, resume: bool, new_model, report) -> t
             )
         )
     if state is None:
-        for leftover in partial.iterdir():  # an older run's checkpoints
-            shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
+        try:
+            empty(partial)  # an older run's checkpoints (the folder is ours: work_folder)
+        except OSError as error:
+            raise cannot_write(target_of(partial), error) from None
         return new_model(), None
     model = _load_checkpoint(partial / state["checkpoint"])
     # Keras does not restore the random generators' states (dropout) from a .keras file.
@@ -196,9 +169,17 @@ class SaveProgress(keras.callbacks.Callback):
         self.seconds += time.monotonic() - self.started
         for name, value in (logs or {}).items():
             self.history.setdefault(name, []).append(float(value))
+        temporary = self.partial / f".checkpoint-{epoch + 1}.keras.tmp.keras"
+        try:
+            self._save(epoch, temporary)
+        except (OSError, WriteError) as error:  # no space, read-only, no permission
+            temporary.unlink(missing_ok=True)
+            raise cannot_write(target_of(self.partial), error) from None
+
+    def _save(self, epoch: int, temporary: Path) -> None:
         checkpoint = f"checkpoint-{epoch + 1}.keras"
-        self.model.save(self.partial / f".{checkpoint}.tmp.keras")
-        os.replace(self.partial / f".{checkpoint}.tmp.keras", self.partial / checkpoint)
+        self.model.save(temporary)
+        os.replace(temporary, self.partial / checkpoint)
         random_states = f"random-{epoch + 1}.npz"
         _save_npz(self.partial / random_states, [np.asarray(v) for v in _random_states(self.model)])
         previous = (self.state or {}).get("early_stopping", {}).get("best_weights")

@@ -45,7 +45,7 @@ def fit(
     Args:
         prepared: the encoded data and the model's sizes (`dataset.prepare`).
         settings: epochs, batch size, learning rate, patience, seed, ...
-        partial: the work folder for the checkpoints (`checkpoints.prepare_work_folder`).
+        partial: the work folder for the checkpoints (`work_folder.WorkFolder`).
         resume: continue from the work folder's last finished epoch.
         verbose: Keras progress: 0 silent, 1 progress bar, 2 one line per epoch.
         report: called with one line at a time for notices (resuming, interrupted).

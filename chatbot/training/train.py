@@ -24,11 +24,13 @@ from chatbot.config import TrainConfig
 from chatbot.errors import EITHER_VALID, Message, UsageError
 from chatbot.evaluation import plots
 from chatbot.evaluation.evaluate import build_report
+from chatbot.files import check_replaceable
 from chatbot.network.backend import keras
-from chatbot.network.folder import PLOT_FILE, save_model_dir
+from chatbot.network.folder import PLOT_FILE, not_a_model_folder, save_model_dir
 from chatbot.network.inference import ModelBundle
 from chatbot.stories.world.tasks import check_wordings
-from chatbot.training import checkpoints, dataset, fitting
+from chatbot.training import dataset, fitting
+from chatbot.training.work_folder import WorkFolder
 from chatbot.untrusted import MAX_STORY_SENTENCES
 
 # The whole-number settings: (least, most). The caps keep a typo from running for days.
@@ -91,16 +93,19 @@ def train(
     """
     settings = _checked_settings(data, settings or TrainConfig(), valid, validation_split)
     report, out, started = report or (lambda line: None), Path(out), time.monotonic()
-    partial, prepared = _prepare(data, out, settings, valid, overwrite, model_options, report)
-    fit = fitting.fit(
-        prepared, settings, partial, resume=resume, verbose=verbose, report=report,
-        callbacks=callbacks,
-    )  # fmt: skip
-    bundle, scored = _calibrated_bundle(fit, prepared, settings)
-    bundle.metadata = _metadata(bundle, prepared, fit, scored, time.monotonic() - started)
-    files = {PLOT_FILE: plots.training_plot(fit.history)}
-    save_model_dir(bundle, out, overwrite=overwrite, files=files)
-    shutil.rmtree(partial, ignore_errors=True)
+    check_replaceable(out, overwrite, not_a_model_folder)
+    with WorkFolder(out) as claimed:  # ours, and locked: a second run to `out` is refused
+        partial = claimed.path
+        prepared = _prepare(data, claimed, settings, valid, model_options, report)
+        fit = fitting.fit(
+            prepared, settings, partial, resume=resume, verbose=verbose, report=report,
+            callbacks=callbacks,
+        )  # fmt: skip
+        bundle, scored = _calibrated_bundle(fit, prepared, settings)
+        bundle.metadata = _metadata(bundle, prepared, fit, scored, time.monotonic() - started)
+        files = {PLOT_FILE: plots.training_plot(fit.history)}
+        save_model_dir(bundle, out, overwrite=overwrite, files=files)
+        shutil.rmtree(partial, ignore_errors=True)
     report(
         f"saved {out}: validation accuracy {scored['accuracy']:.2%} after {fit.epochs} epochs "
         f"(best epoch {fit.best_epoch})"
@@ -141,14 +146,13 @@ def _calibrated_bundle(fit, prepared: dataset.Prepared, settings: TrainConfig):
     return bundle, report
 
 
-def _prepare(data, out: Path, settings, valid, overwrite, model_options, report):
-    """The work folder and the prepared data; a failure leaves no work folder it made behind."""
-    partial, created = checkpoints.prepare_work_folder(out, overwrite)
+def _prepare(data, claimed: WorkFolder, settings, valid, model_options, report):
+    """The prepared data; a failure leaves no work folder this run made behind."""
     try:
-        return partial, dataset.prepare(data, settings, valid, model_options or {}, report)
+        return dataset.prepare(data, settings, valid, model_options or {}, report)
     except BaseException:
-        if created:
-            shutil.rmtree(partial, ignore_errors=True)
+        if claimed.created:
+            shutil.rmtree(claimed.path, ignore_errors=True)
         raise
 
 
