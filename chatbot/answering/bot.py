@@ -29,6 +29,7 @@ YES_NO_ANSWERS = frozenset({"yes", "no", "maybe"})
 NOT_YES_NO = 'I answer yes/no questions, which begin with a word like "is" or "does"'
 EXAMPLE_QUESTION = '"Is Mary in the kitchen?"'
 CLOSEST_SHOWN = 3  # known words offered for each unknown one
+MOST_DESCRIBED = 5  # unknown words named in a reason; the rest are counted
 LEFT_OUT = "I left that sentence out of the story"
 CROWDED = (
     f"names one person, place or object more than the {SLOTS} of each kind I tell apart in one "
@@ -212,14 +213,18 @@ class Chatbot:
         return self.read([text]).unknown
 
     def describe_unknown(self, words: Sequence[str]) -> str:
-        """Name each unknown word with the closest known ones, as one sentence."""
+        """Name each unknown word (the first `MOST_DESCRIBED`, then how many more) with the
+        closest known ones, as one sentence; finding the closest costs each word a pass over
+        every known word, so a story of thousands of new words costs no more than five."""
         parts = []
-        for word in words:
+        for word in words[:MOST_DESCRIBED]:
             closest = difflib.get_close_matches(word, self._known, n=CLOSEST_SHOWN)
             hint = f" (closest: {', '.join(closest)})" if closest else ""
             parts.append(f'"{shorten_word(word)}"{hint}')
         if len(parts) == 1:
             return f"I don't know the word {parts[0]}"
+        if len(words) > MOST_DESCRIBED:
+            return f"I don't know the words {', '.join(parts)} and {len(words) - len(parts):,} more"
         return f"I don't know the words {', '.join(parts[:-1])} and {parts[-1]}"
 
     def too_long(self, sentence: str) -> str | None:
