@@ -14,7 +14,9 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from chatbot.reading import known_words
 from chatbot.reading.lexicon import NAME, SLOT_TOKENS, SLOTS
+from chatbot.reading.unread import reason as unread_reason
 from chatbot.text import shorten, split_sentences, tokenize
 from chatbot.untrusted import MAX_STORY_SENTENCES, shorten_word
 
@@ -180,9 +182,7 @@ class Chatbot:
     @property
     def words(self) -> str:
         """The words it knows, by role, as `:help words` prints them."""
-        from chatbot.reading.known_words import format_words, words_by_role
-
-        return format_words(words_by_role(self.lexicon, self.vocabulary.words))
+        return known_words.listing(self.lexicon, self.vocabulary.words)
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -200,11 +200,8 @@ class Chatbot:
         return set(self.answers) <= YES_NO_ANSWERS
 
     def read(self, sentences: Sequence[str], questions: Sequence[str] = (), unreadable=()):
-        """The `lexicon.Reading` of a story and questions: slots, unknown words, shapes
-        (`unreadable`: indices of sentences the caller left out)."""
-        return self.lexicon.read(
-            sentences, questions, known=self.vocabulary.words, unreadable=unreadable
-        )
+        """The `lexicon.Reading` of a story and questions (`unreadable`: sentences left out)."""
+        return self.lexicon.read(sentences, questions, self.vocabulary.words, None, unreadable)
 
     def unknown_words(self, text: str) -> tuple[str, ...]:
         """The words of `text` the model cannot read (a new name it can), each once, in order."""
@@ -277,9 +274,7 @@ class Chatbot:
             return f'"{shorten(sentence, 60)}" {CROWDED}; {LEFT_OUT}'
         return f"{self.strange(sentence, self.lexicon.sentence_shapes, 'sentences')}; {LEFT_OUT}"
 
-    def answer(
-        self, story: str | Sequence[str], question: str, unreadable: Sequence[int] = ()
-    ) -> Answer:
+    def answer(self, story: str | Sequence[str], question: str, unreadable=()) -> Answer:
         """Answer a question about a story, or say why not, in three steps: read the story and
         question, run the network, word the answer.
 
@@ -287,8 +282,7 @@ class Chatbot:
             story: typed text (split into sentences) or the sentences, oldest first. Only the
                 newest `memory` sentences are seen; the rest are counted in `truncated`.
             question: a yes/no question; case and punctuation do not matter.
-            unreadable: indices of story sentences the caller could not read and left out
-                (a conversation's sentences with unknown words): they count as left out.
+            unreadable: indices of sentences the caller left out (unknown words in chat).
 
         Returns:
             The `Answer`; `label` is None, with a `reason`, when the bot will not guess.
@@ -302,9 +296,7 @@ class Chatbot:
         probabilities, _, steps = self.bundle.predict_steps(read.story[None], read.question[None])
         return self.word(read, np.asarray(probabilities)[0], np.asarray(steps)[0])
 
-    def read_question(
-        self, story: str | Sequence[str], question: str, unreadable: Sequence[int] = ()
-    ) -> "Read":
+    def read_question(self, story: str | Sequence[str], question: str, unreadable=()) -> "Read":
         """Step 1: the story and question read through the lexicon into the network's inputs,
         with the reason it will not answer, if any."""
         from chatbot.reading.features import encode_question, encode_story
@@ -337,7 +329,7 @@ class Chatbot:
             story=encoded.ids,
             question=question_ids,
             reason=self._refusal(question, reading, unknown, remembered, encoded.cut_words)
-            or self._unread(sentences, reading),
+            or unread_reason(sentences, reading.unread[0], reading.roles, self.lexicon.classes),
         )
 
     def word(self, read: "Read", probabilities, steps) -> Answer:
@@ -400,20 +392,3 @@ class Chatbot:
             )
             return f"the story never mentions {words}; ask about someone or something in it"
         return None
-
-    def _unread(self, sentences, reading) -> str | None:
-        """Why it will not answer from what is left: a left-out sentence the answer needs."""
-        if not reading.unread[0]:
-            return None
-        index, words = reading.unread[0]
-        roles, classes = reading.roles, self.lexicon.classes
-
-        def named(word: str) -> str:  # "Priya", "the lantern", "sheep"
-            if roles.get(word) == NAME:
-                return shorten_word(word.capitalize())
-            kind = "KIND" in (roles.get(word), classes.get(word))
-            return shorten_word(word) if kind else f"the {shorten_word(word)}"
-
-        about = [named(word) for word in words]
-        about = about[0] if len(about) == 1 else f"{', '.join(about[:-1])} and {about[-1]}"
-        return f'I could not read "{shorten(sentences[index], 60)}", which is about {about}'

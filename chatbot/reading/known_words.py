@@ -123,3 +123,8 @@ def format_words(words: dict) -> str:
 def _joined(items: list[str]) -> str:
     """ "names, places and objects" """
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def listing(lexicon: Lexicon, vocabulary: Iterable[str]) -> str:
+    """`format_words(words_by_role(lexicon, vocabulary))`: what `:help words` prints."""
+    return format_words(words_by_role(lexicon, vocabulary))

@@ -27,6 +27,8 @@ with one is never replaced.
 from collections.abc import Collection, Sequence
 
 from chatbot.stories.rule_reader import singular as kind_of  # "wolves" -> "wolf"
+from chatbot.text import shorten
+from chatbot.untrusted import shorten_word
 
 NAME, PLACE, OBJECT = "NAME", "PLACE", "OBJECT"
 SUBJECT_CLASSES = frozenset({"THING", "SHAPE"})  # closed-class words that name what is asked
@@ -175,3 +177,26 @@ def _kind_said(text: Sequence[str]) -> str | None:
         if text[position] in ("a", "an") and text[position - 1] in ("is", "was"):
             return text[position + 1]
     return None
+
+
+def reason(sentences: Sequence[str], needed, roles: dict, classes: dict) -> str | None:
+    """Why it will not answer from what is left: the sentence it could not read that the answer
+    needs, and whom or what it is about; None when `needed` (`needed_unread`'s) is None.
+
+    >>> reason(["Then Priya went to the attic."], (0, ["priya", "lantern", "sheep"]),
+    ...        {"priya": NAME, "lantern": OBJECT}, {"sheep": KIND})
+    'I could not read "Then Priya went to the attic.", which is about Priya, the lantern and sheep'
+    """
+    if not needed:
+        return None
+    index, words = needed
+
+    def named(word: str) -> str:  # "Priya", "the lantern", "sheep"
+        if roles.get(word) == NAME:
+            return shorten_word(word.capitalize())
+        kind = KIND in (roles.get(word), classes.get(word))
+        return shorten_word(word) if kind else f"the {shorten_word(word)}"
+
+    about = [named(word) for word in words]
+    about = about[0] if len(about) == 1 else f"{', '.join(about[:-1])} and {about[-1]}"
+    return f'I could not read "{shorten(sentences[index], 60)}", which is about {about}'
