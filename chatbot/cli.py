@@ -267,18 +267,22 @@ def train(
 @cli.command()
 @click.option("--model", "model_dir", metavar="DIR", help="Model folder [default: shipped model].")
 @click.option("--json", "as_json", is_flag=True, help="Print it as JSON.")
-def info(model_dir, as_json):
+@click.option("--words", is_flag=True, help="List the words it knows, by role, instead.")
+def info(model_dir, as_json, words):
     """Print a model folder's metadata: versions, date, data, validation accuracy, epochs, sizes,
-    and the question forms it knows (an example of each).
+    and the question forms it knows (an example of each). With --words: the words it knows by
+    role (the verbs of each action, kinds, colours, the other words); names, places and objects
+    it never saw are read where they stand.
     """
     import json
 
-    from chatbot.network.folder import describe_model, format_metadata
+    from chatbot.network.folder import describe_model, describe_words, format_metadata
 
     if as_json:
-        echo(json.dumps(describe_model(model_dir), indent=2, ensure_ascii=False))
+        described = describe_words(model_dir) if words else describe_model(model_dir)
+        echo(json.dumps(described, indent=2, ensure_ascii=False))
     else:
-        echo(format_metadata(model_dir))
+        echo(format_metadata(model_dir, words=words))
 
 
 @cli.command()
@@ -299,10 +303,11 @@ def evaluate(data, model_dir, json_path, plot_path, mistakes):
 
     Prints the accuracy overall, per file and per task, the confusion matrix, the majority
     baseline, how often the most-attended sentence is a supporting one, the questions with
-    unknown words, stories longer than the memory, answers outside the answer set, and the most
-    confident mistakes. Questions with unknown words or answers outside the answer set count
-    as wrong. Exit codes: 0 done, 2 usage error, 1 any other error (missing or malformed data,
-    a missing model, an unwritable --json or --plot file).
+    unknown words, stories longer than the memory, answers outside the answer set, how often a
+    question and its partner agree (consistency), and the most confident mistakes. Questions
+    with unknown words or answers outside the answer set count as wrong. Exit codes: 0 done, 2
+    usage error, 1 any other error (missing or malformed data, a missing model, an unwritable
+    --json or --plot file).
     """
     from chatbot.answering.bot import Chatbot
     from chatbot.evaluation import evaluate as evaluation
@@ -329,11 +334,11 @@ def ask(story, story_file, question, model_dir, as_json):
 
     Give the story as --story TEXT or --story-file FILE. A story sentence of a form the model
     never met, or naming one person, place or object more than it tells apart, is left out,
-    with a notice on stderr. Exit codes: 0 answered, 3 cannot answer
-    (unknown words, a question form it does not know, someone the story never mentions, not a
-    yes/no question), 2 usage error, 1 any other error. With --json, prints {"answer",
-    "confidence", "support", "unknown_words", "reason", "left_out"} even when it cannot answer
-    ("answer" is then null).
+    with a notice on stderr. Exit codes: 0 answered, 3 cannot answer (unknown words, a question
+    form it does not know, someone the story never mentions, a sentence left out that the
+    answer needs, not a yes/no question), 2 usage error, 1 any other error. With --json, prints
+    {"answer", "confidence", "support", "unknown_words", "reason", "left_out"} even when it
+    cannot answer ("answer" is then null).
     """
     import json
 
