@@ -14,7 +14,7 @@ import click
 from chatbot import __version__
 from chatbot.config import ModelConfig, TrainConfig
 from chatbot.errors import CannotAnswer, ChatbotError, UsageError, for_command_line
-from chatbot.untrusted import check_typed, printable
+from chatbot.untrusted import printable
 
 EXIT_ERROR, EXIT_USAGE, EXIT_CANNOT_ANSWER = 1, 2, 3
 DEBUG_VARIABLE = "CHATBOT_DEBUG"  # set (to anything but "" or "0") to see internal tracebacks
@@ -238,13 +238,8 @@ def train(
 
     from chatbot.training.train import train as train_model
 
-    given = {
-        "epochs": epochs,
-        "batch_size": batch_size,
-        "seed": seed,
-        "generated_questions": questions,
-        "wordings": wordings,
-    }
+    given = dict(epochs=epochs, batch_size=batch_size, seed=seed, wordings=wordings)
+    given["generated_questions"] = questions
     settings = dataclasses.replace(
         TrainConfig(), **{name: value for name, value in given.items() if value is not None}
     )
@@ -337,35 +332,15 @@ def ask(story, story_file, question, model_dir, as_json):
     with a notice on stderr. Exit codes: 0 answered, 3 cannot answer (unknown words, a question
     form it does not know, someone the story never mentions, a sentence left out that the
     answer needs, not a yes/no question), 2 usage error, 1 any other error. With --json, prints
-    {"answer", "confidence", "support", "unknown_words", "reason", "left_out"} even when it
-    cannot answer ("answer" is then null).
+    {"answer", "confidence", "support", "unknown_words", "reason", "left_out", "steps"} even
+    when it cannot answer ("answer" is then null, "steps" empty).
     """
-    import json
-
-    from chatbot.answering.bot import Chatbot, as_sentences
-    from chatbot.frontends.repl import format_answer
-    from chatbot.untrusted import read_story
+    from chatbot.frontends.one_question import ask as answer_once
 
     if (story is None) == (story_file is None):
         raise click.UsageError("give the story with one of --story TEXT or --story-file FILE")
-    check_typed(question, "--question")
-    if story_file is not None:
-        story = read_story(story_file)
-    else:
-        check_typed(story, "--story")
-    sentences = as_sentences(story)  # over the sentence cap: refused before the model loads
-    bot = Chatbot.load(model_dir)
-    answer = bot.answer(sentences, question)
-    for sentence in answer.left_out:
-        echo(bot.left_out_notice(sentence), err=True)
-    if as_json:
-        echo(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
-        if answer.label is None:
-            sys.exit(EXIT_CANNOT_ANSWER)
-    elif answer.label is None:
-        raise CannotAnswer(answer.reason)
-    else:
-        echo(format_answer(answer))
+    if not answer_once(story, story_file, question, model_dir, as_json, echo):
+        sys.exit(EXIT_CANNOT_ANSWER)  # the JSON is printed; "answer" is null
 
 
 @cli.command()

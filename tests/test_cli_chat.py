@@ -431,14 +431,14 @@ def test_chat_on_a_terminal_with_a_real_model(tmp_path, model_dir, spawn):
     terminal.expect("%)")
     terminal.prompt()
     terminal.type(":why\r")
-    terminal.expect("resting on")
+    terminal.expect("read in 3 steps")  # the tiny model reads in steps, as the default does
     terminal.prompt()
     terminal.type(":quit\r")
     assert terminal.finish() == 0
     printed = terminal.printed_lines()
     assert printed[:2] == BANNER.splitlines()
     assert ANSWER_LINE.match(printed[2]), printed
-    assert printed[3] == f'"Is Mary in the bathroom?": {printed[2]}, resting on'
+    assert printed[3] == f'"Is Mary in the bathroom?": {printed[2]}, read in 3 steps'
     assert (tmp_path / "history").read_text().count("\n+") == 4  # four lines typed
     assert "Traceback" not in terminal.screen and "WARNING" not in terminal.screen
     print(f"prompt after {prompt_seconds:.2f} s")  # shown with -s; the benchmark measures it

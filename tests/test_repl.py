@@ -13,6 +13,7 @@ from fake_bot import FakeBot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from chatbot.frontends.explain import attention_bar, format_answer
 from chatbot.frontends.repl import (
     ANSWER,
     BANNER,
@@ -23,8 +24,6 @@ from chatbot.frontends.repl import (
     OUTPUT,
     Reply,
     Session,
-    attention_bar,
-    format_answer,
     run_session,
 )
 from chatbot.frontends.terminal import history_path

@@ -23,12 +23,11 @@ from chatbot import __version__
 from chatbot.answering.bot import LEFT_OUT, is_question
 from chatbot.errors import ChatbotError
 from chatbot.files import user_path
+from chatbot.frontends.explain import explain, format_answer
 from chatbot.text import shorten, split_sentences
 from chatbot.untrusted import MAX_STORY_SENTENCES, control_characters, invalid_bytes, printable
 
 MAX_LINE = 2000  # characters; a longer line is refused rather than cut somewhere arbitrary
-BAR_WIDTH = 20  # characters of a full attention bar in :why
-SHOWN_WEIGHT = 0.01  # :why lists sentences with at least this attention weight
 MAX_UNDO = 100  # changes :undo can take back; older ones are forgotten
 
 ANSWER, OUTPUT, NOTICE = "answer", "output", "notice"
@@ -66,24 +65,6 @@ class Reply:
 
 def _notice(text: str) -> list[Reply]:
     return [Reply(text, NOTICE)]
-
-
-def format_answer(answer) -> str:
-    """One line for an answer: `yes (99%)`, or `cannot answer: ` and the reason."""
-    if answer.label is None:
-        return f"cannot answer: {answer.reason}"
-    return f"{answer.label} ({answer.confidence:.0%})"
-
-
-def attention_bar(weight: float, width: int = BAR_WIDTH) -> str:
-    """A bar of `width` characters for a weight of 1, drawn in eighths of a character.
-
-    >>> attention_bar(0.5, width=4)
-    '██  '
-    """
-    eighths = round(min(max(weight, 0.0), 1.0) * width * 8)
-    full, rest = divmod(eighths, 8)
-    return ("█" * full + (" ▏▎▍▌▋▊▉"[rest] if rest else "")).ljust(width)
 
 
 def _odd_characters(text: str) -> str | None:
@@ -242,20 +223,7 @@ class Session:
         question, answer = self.last
         if answer.label is None:
             return [Reply(f'I did not answer "{question}": {answer.reason}')]
-        lines = [f'"{question}": {format_answer(answer)}, resting on']
-        if len(answer.steps) > 1:  # the chain first: the sentence each reading step rests on
-            lines[0] = f'"{question}": {format_answer(answer)}, read in {len(answer.steps)} steps'
-            for number, step in enumerate(answer.steps, start=1):
-                sentence, weight = step[0]
-                lines.append(f"  step {number}: {attention_bar(weight)} {weight:4.0%}  {sentence}")
-            lines.append("  the last step, which the answer is read from:")
-        shown = [pair for pair in answer.support if pair[1] >= SHOWN_WEIGHT]
-        for sentence, weight in shown:
-            lines.append(f"  {attention_bar(weight)} {weight:4.0%}  {sentence}")
-        hidden = len(answer.support) - len(shown)
-        if hidden:
-            lines.append(f"  (and {hidden} more sentence{'s' * (hidden > 1)} below 1%)")
-        return [Reply("\n".join(lines))]
+        return [Reply(explain(question, answer))]
 
     def _undo_last(self, argument: str) -> list[Reply]:
         if not self._undo:
