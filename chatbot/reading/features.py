@@ -144,10 +144,9 @@ def encode_examples(
 ):
     """Encode many examples at once into the arrays that training and evaluation use.
 
-    Each example is read through the lexicon (`entities.Lexicon.read`): names, places and
-    objects become its story's slots, sentences of a shape never met in training are left out,
-    and a question the bot would refuse (unknown words, a shape never met, a person or thing
-    the story never mentions) is marked in "unknown".
+    Each example is read through the lexicon (`Lexicon.read`): entities become its story's
+    slots, sentences of a shape never met are left out, and a question the bot would refuse
+    (unknown words, a shape never met, someone the story never mentions) is marked "unknown".
 
     Args:
         examples: `babi.Example`s.
