@@ -195,7 +195,8 @@ def test_a_run_writes_a_complete_model_folder(reference):
             "path": "generated", "tasks": [str(task) for task in world.TRAINING_SHARES],
             "questions_per_task": 12,
             "shares": {str(task): share for task, share in world.TRAINING_SHARES.items()},
-            "seed": 0, "wordings": "babi", "sha256": training_part["data"][0]["sha256"],
+            "seed": 0, "fresh_stories": True, "wordings": "babi",
+            "sha256": training_part["data"][0]["sha256"],
         }
     ]  # fmt: skip
     assert set(world.TRAINING_SHARES) == {*world.TASKS, world.MIX}  # all twenty and mixed
