@@ -12,9 +12,8 @@ See docs/SCALING.md.
 
 import json
 import os
-import socket
+import subprocess
 import sys
-import threading
 from contextlib import nullcontext
 
 import numpy as np
@@ -22,7 +21,8 @@ import numpy as np
 from chatbot.errors import ChatbotError, UsageError
 
 KINDS = ("none", "mirrored", "multi-worker")
-CLUSTER_TIMEOUT = 60  # seconds a worker waits for the others before it gives up
+CLUSTER_TIMEOUT = 60  # seconds a worker waits for the others before it gives up, unless
+TIMEOUT_VARIABLE = "CHATBOT_CLUSTER_TIMEOUT"  # says otherwise (seconds)
 
 
 def start(kind: str, devices: int | None):
@@ -104,33 +104,43 @@ def _multi_worker(tf, config: dict):
         if address != me
     ]
 
-    def give_up():
-        silent = [address for address in others if not _listening(address)] or others
-        sys.stderr.write(
-            f"Error: cannot reach the worker at {', '.join(silent)} (TF_CONFIG) within "
-            f"{CLUSTER_TIMEOUT} s; start every worker, or check the addresses\n"
-        )
-        sys.stderr.flush()
-        os._exit(1)  # TensorFlow's threads are blocked waiting: nothing else would end them
-
-    watchdog = threading.Timer(CLUSTER_TIMEOUT, give_up)
-    watchdog.daemon = True
-    watchdog.start()
     try:
-        strategy = tf.distribute.MultiWorkerMirroredStrategy()
-        strategy.reduce("SUM", strategy.run(lambda: tf.constant(1.0)), axis=None)  # all here
-    finally:
-        watchdog.cancel()
+        timeout = float(os.environ.get(TIMEOUT_VARIABLE) or CLUSTER_TIMEOUT)
+    except ValueError:
+        raise UsageError(f"{TIMEOUT_VARIABLE} is a number of seconds") from None
+    # TensorFlow waits for the cluster inside C++, holding the interpreter: a thread or a
+    # signal here would never run, so a small process of its own watches this one.
+    watchdog = subprocess.Popen(
+        [sys.executable, "-c", _WATCHDOG, str(os.getpid()), str(timeout), *others],
+        stdin=subprocess.PIPE,
+    )
+    strategy = tf.distribute.MultiWorkerMirroredStrategy()
+    strategy.reduce("SUM", strategy.run(lambda: tf.constant(1.0)), axis=None)  # all here
+    watchdog.stdin.close()  # the cluster answered: the watchdog ends
+    watchdog.wait()
     return strategy
 
 
-def _listening(address: str) -> bool:
+_WATCHDOG = """
+import os, select, signal, socket, sys
+pid, timeout, others = int(sys.argv[1]), float(sys.argv[2]), sys.argv[3:]
+if select.select([sys.stdin], [], [], timeout)[0]:
+    sys.exit(0)  # the worker closed the pipe: the cluster answered, or it ended
+def listening(address):
     host, _, port = address.rpartition(":")
     try:
         with socket.create_connection((host, int(port)), timeout=1):
             return True
     except (OSError, ValueError):
         return False
+silent = [address for address in others if not listening(address)] or others
+sys.stderr.write(
+    f"Error: cannot reach the worker at {', '.join(silent)} (TF_CONFIG) within {timeout:g} s; "
+    "start every worker, or check the addresses\\n"
+)
+os.kill(pid, signal.SIGKILL)
+sys.exit(1)
+"""
 
 
 def scope(strategy):
@@ -231,8 +241,9 @@ def _train_step(strategy, model, settings):
             outputs = model(inputs, training=True)
             loss, answer_loss, correct = _losses(settings, outputs, targets, size)
         variables = model.trainable_variables
-        # Embedding gradients come as IndexedSlices of partly known shape, which the
-        # cross-replica sum cannot take (keras-team/keras#21069): made dense here.
+        # Embedding gradients come as IndexedSlices, one slice per word read. Keras' Adam
+        # squares each slice, not their sum, so the update would depend on how the batch is
+        # split over the replicas; dense, it does not (and #21069's shapes do not arise).
         gradients = [
             tf.convert_to_tensor(gradient) if isinstance(gradient, tf.IndexedSlices) else gradient
             for gradient in tape.gradient(loss, variables)
