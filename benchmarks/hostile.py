@@ -17,6 +17,10 @@ What it feeds, all crafted here in a temporary folder (nothing is downloaded or 
 - The issue's own big cases, each as a separate `python -m chatbot` run: a 200 MB one-line
   story file to `ask --story-file`, a 200 MB one-word bAbI file to `evaluate`, a 300 MB file
   (over the 256 MB cap) to `inspect`, and `generate --questions 99999999999999999999`.
+- `chatbot serve` (benchmarks/hostile_serve.py): 10,000 bodies hypothesis generates, 1,000
+  idle sockets while 10 clients ask, 1,000 stories of 20,000 characters of new words; its own
+  table (targets: 0 5xx and 0 tracebacks, the clients' p99 under 1 s with 0 errors, memory
+  within 50 MB of where it started).
 
 A traceback is a "Traceback (most recent call last)" on stderr, an exception escaping `main`
 in a worker, or an "internal error" line (the CLI's net for bugs). Peak memory is each child's
@@ -26,8 +30,11 @@ Usage (from the project root):
 
     python benchmarks/hostile.py [--lines 100000] [--chat-runs 10] [--babi-files 1000]
                                  [--model-folders 100] [--no-big] [--seed 0]
+                                 [--no-serve | --serve-only] [--fuzzed 10000]
+                                 [--idle-sockets 1000] [--unknown-requests 1000] [--write-docs]
 
-Prints one Markdown table for docs/BENCHMARKS.md.
+Prints the Markdown tables for docs/BENCHMARKS.md; --write-docs also puts the server's table
+there, between its markers.
 """
 
 import argparse
@@ -448,6 +455,12 @@ def main() -> None:
     parser.add_argument("--model-folders", type=int, default=100)
     parser.add_argument("--no-big", action="store_true", help="Skip the 200 MB files.")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-serve", action="store_true", help="Skip the server cases.")
+    parser.add_argument("--serve-only", action="store_true", help="Only the server cases.")
+    parser.add_argument("--fuzzed", type=int, default=10_000)
+    parser.add_argument("--idle-sockets", type=int, default=1000)
+    parser.add_argument("--unknown-requests", type=int, default=1000)
+    parser.add_argument("--write-docs", action="store_true", help="Write the server's table.")
     parser.add_argument("--worker", choices=["babi", "models"], help=argparse.SUPPRESS)
     parser.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
@@ -459,6 +472,11 @@ def main() -> None:
 
     rng = random.Random(options.seed)
     rows = []
+    served_failed = False
+    if not options.no_serve:
+        served_failed = bench_serve(options)
+    if options.serve_only:
+        sys.exit(1 if served_failed else 0)
     with tempfile.TemporaryDirectory(prefix="hostile-") as temporary:
         folder = Path(temporary)
         (folder / "chat").mkdir()
@@ -488,7 +506,37 @@ def main() -> None:
               f"| {c['seconds']:.0f} |")  # fmt: skip
     failed = any(c["tracebacks"] or c["unexpected"] or c["escapes"] or c["rss"] > 2 * GIB
                  for _, c in rows)  # fmt: skip
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if failed or served_failed else 0)
+
+
+SERVE_MARKERS = ("<!-- hostile.py serve table -->", "<!-- end of hostile.py serve table -->")
+
+
+def bench_serve(options) -> bool:
+    """The server cases (hostile_serve.py): print, and with --write-docs write, their table."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import hostile_serve
+
+    results = hostile_serve.run_all(
+        options.fuzzed, options.idle_sockets, 10, 30, options.unknown_requests, options.seed
+    )
+    with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+        model = next((line.split(":", 1)[1].strip() for line in cpuinfo
+                      if line.startswith("model name")), platform.machine())  # fmt: skip
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                            capture_output=True, text=True).stdout.strip()  # fmt: skip
+    text = (f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC at commit {commit} on {model}, "
+            f"{os.cpu_count()} cores, Python {platform.python_version()}, the server niced, "
+            "the machine shared with other developers' runs.\n\n"
+            + hostile_serve.table(results))  # fmt: skip
+    print(text)
+    if options.write_docs:
+        path = ROOT / "docs" / "BENCHMARKS.md"
+        document = path.read_text(encoding="utf-8")
+        start, end = (document.index(marker) for marker in SERVE_MARKERS)
+        path.write_text(document[: start + len(SERVE_MARKERS[0])] + "\n" + text + "\n"
+                        + document[end:], encoding="utf-8")  # fmt: skip
+    return hostile_serve.failed(results)
 
 
 if __name__ == "__main__":

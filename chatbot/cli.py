@@ -15,7 +15,7 @@ from chatbot import __version__
 from chatbot.cli_options import train_options
 from chatbot.config import TrainConfig
 from chatbot.errors import CannotAnswer, ChatbotError, UsageError, for_command_line
-from chatbot.untrusted import check_typed, printable
+from chatbot.untrusted import printable
 
 EXIT_ERROR, EXIT_USAGE, EXIT_CANNOT_ANSWER = 1, 2, 3
 DEBUG_VARIABLE = "CHATBOT_DEBUG"  # set (to anything but "" or "0") to see internal tracebacks
@@ -207,13 +207,8 @@ def train(
 
     from chatbot.training.train import train as train_model
 
-    given = {
-        "epochs": epochs,
-        "batch_size": batch_size,
-        "seed": seed,
-        "generated_questions": questions,
-        "wordings": wordings,
-    }
+    given = dict(epochs=epochs, batch_size=batch_size, seed=seed, wordings=wordings)
+    given["generated_questions"] = questions
     settings = dataclasses.replace(
         TrainConfig(), **{name: value for name, value in given.items() if value is not None}
     )
@@ -238,18 +233,22 @@ def train(
 @cli.command()
 @click.option("--model", "model_dir", metavar="DIR", help="Model folder [default: shipped model].")
 @click.option("--json", "as_json", is_flag=True, help="Print it as JSON.")
-def info(model_dir, as_json):
+@click.option("--words", is_flag=True, help="List the words it knows, by role, instead.")
+def info(model_dir, as_json, words):
     """Print a model folder's metadata: versions, date, data, validation accuracy, epochs, sizes,
-    and the question forms it knows (an example of each).
+    and the question forms it knows (an example of each). With --words: the words it knows by
+    role (the verbs of each action, kinds, colours, the other words); names, places and objects
+    it never saw are read where they stand.
     """
     import json
 
-    from chatbot.network.folder import describe_model, format_metadata
+    from chatbot.network.folder import describe_model, describe_words, format_metadata
 
     if as_json:
-        echo(json.dumps(describe_model(model_dir), indent=2, ensure_ascii=False))
+        described = describe_words(model_dir) if words else describe_model(model_dir)
+        echo(json.dumps(described, indent=2, ensure_ascii=False))
     else:
-        echo(format_metadata(model_dir))
+        echo(format_metadata(model_dir, words=words))
 
 
 @cli.command()
@@ -270,10 +269,11 @@ def evaluate(data, model_dir, json_path, plot_path, mistakes):
 
     Prints the accuracy overall, per file and per task, the confusion matrix, the majority
     baseline, how often the most-attended sentence is a supporting one, the questions with
-    unknown words, stories longer than the memory, answers outside the answer set, and the most
-    confident mistakes. Questions with unknown words or answers outside the answer set count
-    as wrong. Exit codes: 0 done, 2 usage error, 1 any other error (missing or malformed data,
-    a missing model, an unwritable --json or --plot file).
+    unknown words, stories longer than the memory, answers outside the answer set, how often a
+    question and its partner agree (consistency), and the most confident mistakes. Questions
+    with unknown words or answers outside the answer set count as wrong. Exit codes: 0 done, 2
+    usage error, 1 any other error (missing or malformed data, a missing model, an unwritable
+    --json or --plot file).
     """
     from chatbot.answering.bot import Chatbot
     from chatbot.evaluation import evaluate as evaluation
@@ -300,38 +300,18 @@ def ask(story, story_file, question, model_dir, as_json):
 
     Give the story as --story TEXT or --story-file FILE. A story sentence of a form the model
     never met, or naming one person, place or object more than it tells apart, is left out,
-    with a notice on stderr. Exit codes: 0 answered, 3 cannot answer
-    (unknown words, a question form it does not know, someone the story never mentions, not a
-    yes/no question), 2 usage error, 1 any other error. With --json, prints {"answer",
-    "confidence", "support", "unknown_words", "reason", "left_out"} even when it cannot answer
-    ("answer" is then null).
+    with a notice on stderr. Exit codes: 0 answered, 3 cannot answer (unknown words, a question
+    form it does not know, someone the story never mentions, a sentence left out that the
+    answer needs, not a yes/no question), 2 usage error, 1 any other error. With --json, prints
+    {"answer", "confidence", "support", "unknown_words", "reason", "left_out", "steps"} even
+    when it cannot answer ("answer" is then null, "steps" empty).
     """
-    import json
-
-    from chatbot.answering.bot import Chatbot, as_sentences
-    from chatbot.frontends.repl import format_answer
-    from chatbot.untrusted import read_story
+    from chatbot.frontends.one_question import ask as answer_once
 
     if (story is None) == (story_file is None):
         raise click.UsageError("give the story with one of --story TEXT or --story-file FILE")
-    check_typed(question, "--question")
-    if story_file is not None:
-        story = read_story(story_file)
-    else:
-        check_typed(story, "--story")
-    sentences = as_sentences(story)  # over the sentence cap: refused before the model loads
-    bot = Chatbot.load(model_dir)
-    answer = bot.answer(sentences, question)
-    for sentence in answer.left_out:
-        echo(bot.left_out_notice(sentence), err=True)
-    if as_json:
-        echo(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
-        if answer.label is None:
-            sys.exit(EXIT_CANNOT_ANSWER)
-    elif answer.label is None:
-        raise CannotAnswer(answer.reason)
-    else:
-        echo(format_answer(answer))
+    if not answer_once(story, story_file, question, model_dir, as_json, echo):
+        sys.exit(EXIT_CANNOT_ANSWER)  # the JSON is printed; "answer" is null
 
 
 @cli.command()

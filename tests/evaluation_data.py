@@ -14,7 +14,7 @@ ALWAYS_YES = math.exp(5) / (math.exp(5) + 2)
 JSON_KEYS = {
     "accuracy", "questions", "per_file", "per_task", "confusion", "baseline_accuracy",
     "support_accuracy", "unknown_word_questions", "truncated_stories", "unknown_answers",
-    "mistakes", "calibration_error", "confident_mistakes", "refused",
+    "mistakes", "calibration_error", "confident_mistakes", "refused", "consistency",
 }  # fmt: skip
 MISTAKE_KEYS = {"story", "question", "expected", "got", "confidence", "support"}
 FIRST = """\
@@ -48,7 +48,7 @@ def build_always_yes_model(tiny_bundle, path) -> None:
     # The texts without line ids and answers: their words and shapes are what it knows.
     known = [
         line.split(" ", 1)[1].split("\t")[0].strip() for line in lines if "Zorblax" not in line
-    ]
+    ] + ["Is Mary not in the bathroom?"]  # the partner form `consistency` asks
     # A memory of three sentences: FIRST's last question overflows it. One read, whose query
     # alone scores the sentences: a zero query attends to all equally.
     bundle = tiny_bundle(known, max_sentences=3, max_question_words=6, steps=1)

@@ -20,7 +20,9 @@ class FakeBot:
         self.known_words = tuple(words)
         self.memory = memory  # sentences a question can see: small, so tests reach it quickly
         self.forms = ("Is Mary in the kitchen?", "Is Mary no longer in the kitchen?")
+        self.words = "Words I know, by role:\n  moving: moved, went, journeyed, travelled"
         self.questions = []  # (story, question) pairs asked, oldest first
+        self.unreadable = []  # (story, the indices of its left-out sentences) as given
 
     def _unknown(self, text):
         return tuple(dict.fromkeys(w for w in tokenize(text) if w not in self.known_words))
@@ -32,7 +34,9 @@ class FakeBot:
         unknown = self._unknown(sentence)
         return f'I don\'t know the word "{unknown[0]}"' if unknown else None
 
-    def answer(self, story, question):
+    def answer(self, story, question, unreadable=()):
+        self.unreadable.append((list(story), list(unreadable)))
+        story = [sentence for i, sentence in enumerate(story) if i not in set(unreadable)]
         self.questions.append((list(story), question))
         remembered = list(story)[-self.memory :]
         truncated = len(story) - len(remembered)

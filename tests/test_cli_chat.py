@@ -136,15 +136,31 @@ def test_ask_leaves_out_a_sentence_of_a_form_it_never_met_with_a_notice(
         '"John went to the hallway."; I left that sentence out of the story\n'
     )
     model = ("--model", str(model_dir))
-    code, out, err = run_main(capsys, "ask", "--story", story, "--question", QUESTION, *model)
-    answer = bot.answer(story, QUESTION)
+    question = "Is Sandra in the bathroom?"  # the sentence left out is not about Sandra
+    code, out, err = run_main(capsys, "ask", "--story", story, "--question", question, *model)
+    answer = bot.answer(story, question)
     assert (code, out, err) == (0, f"{answer.label} ({answer.confidence:.0%})\n", notice)
     code, out, err = run_main(
-        capsys, "ask", "--story", story, "--question", QUESTION, *model, "--json"
+        capsys, "ask", "--story", story, "--question", question, *model, "--json"
     )
     assert (code, err) == (0, notice)
     assert json.loads(out)["left_out"] == [odd]
     assert odd not in [item["sentence"] for item in json.loads(out)["support"]]
+
+
+def test_ask_will_not_answer_from_the_rest_when_the_sentence_left_out_is_about_the_asked(
+    capsys, model_dir, quick_load
+):
+    odd = "Mary went to the hallway or the bedroom."
+    model = ("--model", str(model_dir))
+    code, out, err = run_main(
+        capsys, "ask", "--story", f"{STORY} {odd}", "--question", QUESTION, *model, "--json"
+    )
+    reason = f'I could not read "{odd}", which is about Mary'
+    assert code == 3 and json.loads(out)["answer"] is None
+    assert json.loads(out)["reason"] == reason and json.loads(out)["left_out"] == [odd]
+    code, out, err = run_main(capsys, "ask", "--story", f"{STORY} {odd}", "--question", QUESTION)
+    assert (code, out) == (3, "") and err.endswith(f"cannot answer: {reason}\n")
 
 
 ONE_STORY = "Error: give the story with one of --story TEXT or --story-file FILE"
@@ -415,14 +431,14 @@ def test_chat_on_a_terminal_with_a_real_model(tmp_path, model_dir, spawn):
     terminal.expect("%)")
     terminal.prompt()
     terminal.type(":why\r")
-    terminal.expect("resting on")
+    terminal.expect("read in 3 steps")  # the tiny model reads in steps, as the default does
     terminal.prompt()
     terminal.type(":quit\r")
     assert terminal.finish() == 0
     printed = terminal.printed_lines()
     assert printed[:2] == BANNER.splitlines()
     assert ANSWER_LINE.match(printed[2]), printed
-    assert printed[3] == f'"Is Mary in the bathroom?": {printed[2]}, resting on'
+    assert printed[3] == f'"Is Mary in the bathroom?": {printed[2]}, read in 3 steps'
     assert (tmp_path / "history").read_text().count("\n+") == 4  # four lines typed
     assert "Traceback" not in terminal.screen and "WARNING" not in terminal.screen
     print(f"prompt after {prompt_seconds:.2f} s")  # shown with -s; the benchmark measures it

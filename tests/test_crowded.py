@@ -141,3 +141,12 @@ def test_ask_refuses_a_story_over_the_cap_before_loading_the_model(capsys, tmp_p
     )  # fmt: skip
     assert (code, out) == (1, "")
     assert err.startswith("Error: the story has more than 4,096 sentences, the most I read; ")
+
+
+def test_a_reason_names_at_most_five_unknown_words(tiny_bundle):
+    from chatbot.answering.bot import Chatbot
+
+    bot = Chatbot(tiny_bundle())
+    reason = bot.describe_unknown([f"zq{number:04d}x" for number in range(1000)])
+    assert reason.startswith('I don\'t know the words "zq0000x"') and reason.count('"') == 10
+    assert reason.endswith(" and 995 more")

@@ -230,7 +230,10 @@ def test_format_report_without_mistakes_shown():
 
 
 def test_save_json_round_trips_with_the_promised_keys(tmp_path):
-    report = build_report(*hand_made(), ANSWERS)
+    from chatbot.evaluation.consistency import summarize
+
+    # `evaluate` adds `consistency` to `build_report`'s report: it asks the model more questions
+    report = build_report(*hand_made(), ANSWERS) | {"consistency": summarize([])}
     save_json(report, tmp_path / "report.json")
     loaded = json.loads((tmp_path / "report.json").read_text())
     assert loaded == report
@@ -278,6 +281,26 @@ def test_evaluate_a_tiny_model_on_hand_made_files(model_dir, data_dir):
         for name in ("qa6_first_test.txt", "qa10_second_test.txt", "qa6_third_test.txt")
     )
     mistakes = report.pop("mistakes")
+    # Each "Is X in the P?" asked as "Is X not in the P?" too: always "yes" never agrees; the
+    # Zorblax pair is refused (the story never mentions him).
+    assert report.pop("consistency") == {
+        "agreement": 0.0,
+        "pairs": 6,
+        "agreeing": 0,
+        "refused": 1,
+        "per_kind": {"not": {"agreement": 0.0, "pairs": 6}},
+        "disagreements": [
+            {"kind": "not", "question": question, "answer": answer, "partner": partner,
+             "partner_answer": answer}
+            for question, partner, answer in [
+                ("Is Mary in the bathroom?", "Is Mary not in the bathroom?", "yes"),
+                ("Is John in the kitchen?", "Is John not in the kitchen?", "yes"),
+                ("Is Mary in the kitchen?", "Is Mary not in the kitchen?", "yes"),
+                ("Is Mary in the bathroom?", "Is Mary not in the bathroom?", "yes"),  # THIRD
+                ("Is Zorblax in the office?", "Is Zorblax not in the office?", None),
+            ]  # the first five (SHOWN), in file order: qa6 files first
+        ],
+    }  # fmt: skip
     assert report == {
         "accuracy": pytest.approx(3 / 7),  # the three "yes" questions the model can answer
         "questions": 7,

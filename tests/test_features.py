@@ -125,12 +125,17 @@ def test_a_sentence_of_a_shape_never_met_is_left_out_and_support_follows(tiny_co
                                   "Mary to the kitchen went."], lexicon)  # fmt: skip
     config = tiny_config(vocabulary_size=len(vocabulary), max_sentences=4)
     story = ("Mary went to the kitchen.", "Mary to the kitchen went.", "John went to the office.")
-    example = babi.Example(story, "Is Mary in the kitchen?", "yes", (0,), "", "")
-    encoded = encode_examples([example], vocabulary, ["no", "yes"], config, lexicon)
-    assert encoded["story"].shape == (1, 2, config.max_words)  # the odd sentence is left out
+    examples = [
+        babi.Example(story, "Is John in the kitchen?", "no", (2,), "", ""),
+        babi.Example(story, "Is Mary in the kitchen?", "yes", (0,), "", ""),
+    ]
+    encoded = encode_examples(examples, vocabulary, ["no", "yes"], config, lexicon)
+    assert encoded["story"].shape == (2, 2, config.max_words)  # the odd sentence is left out
     assert [vocabulary.decode(row)[1] for row in encoded["story"][0]] == ["went", "went"]
-    assert encoded["supporting"].tolist() == [[True, False]]
-    assert encoded["unknown"].tolist() == [False]
+    assert encoded["supporting"].tolist() == [[False, True], [True, False]]
+    # The sentence left out is about Mary: a question about her is not answered (the bot
+    # refuses it: `reading.unread`), one about John is.
+    assert encoded["unknown"].tolist() == [False, True]
 
 
 def test_a_250_sentence_story_keeps_its_first_sentence_in_a_memory_of_256(tiny_config):

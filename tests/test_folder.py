@@ -334,6 +334,20 @@ def test_cli_info_json_says_the_same_with_the_forms(capsys, saved):
     )  # fmt: skip
 
 
+def test_cli_info_words_lists_the_words_it_knows_by_role(capsys, saved):
+    from chatbot.reading.known_words import format_words
+
+    code, out, err = run(capsys, "info", "--model", str(saved), "--words")
+    assert (code, err) == (0, "")
+    assert out == format_words(artifacts.describe_words(saved)) + "\n"
+    assert out.startswith("Words I know, by role:\n")
+    code, out, err = run(capsys, "info", "--model", str(saved), "--words", "--json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert data == artifacts.describe_words(saved)
+    assert data["read_where_they_stand"][:3] == ["names", "places", "objects"]
+
+
 def test_cli_info_on_a_missing_folder_is_a_one_line_error(capsys, tmp_path):
     code, out, err = run(capsys, "info", "--model", str(tmp_path / "nothing"))
     assert (code, out) == (1, "")

@@ -13,6 +13,7 @@ from fake_bot import FakeBot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from chatbot.frontends.explain import attention_bar, format_answer
 from chatbot.frontends.repl import (
     ANSWER,
     BANNER,
@@ -23,8 +24,6 @@ from chatbot.frontends.repl import (
     OUTPUT,
     Reply,
     Session,
-    attention_bar,
-    format_answer,
     run_session,
 )
 from chatbot.frontends.terminal import history_path
@@ -148,10 +147,10 @@ def test_why_draws_the_attention_of_the_last_answer_as_bars():
 class ChainBot(FakeBot):
     """FakeBot whose answers are read in two steps: the first sentence, then its own support."""
 
-    def answer(self, story, question):
+    def answer(self, story, question, unreadable=()):
         from dataclasses import replace
 
-        answer = super().answer(story, question)
+        answer = super().answer(story, question, unreadable)
         first = ((story[0], 0.9), *((sentence, 0.1 / (len(story) - 1)) for sentence in story[1:]))
         return replace(answer, steps=(first, answer.support))
 
@@ -224,11 +223,31 @@ def test_undo_takes_back_the_last_line_then_reset_then_nothing():
     ]
 
 
-def test_questions_and_rejected_sentences_leave_nothing_to_undo():
+def test_questions_leave_nothing_to_undo():
     session = Session(FakeBot())
     session.handle("Is Mary in the kitchen?")
-    session.handle("Zorblax went home.")
     assert replies(session, ":undo") == [(NOTICE, "nothing to undo")]
+
+
+def test_a_sentence_left_out_is_kept_aside_for_the_bot_and_can_be_taken_back():
+    """The bot refuses a question that depends on a sentence it could not read, so the
+    session hands it the left-out sentences in the order told; :undo takes one back."""
+    bot = FakeBot()
+    session = Session(bot)
+    session.handle("Mary moved to the bathroom. Zorblax went home")
+    session.handle("John went to the hallway.")
+    assert session.unread == [(1, "Zorblax went home.")]
+    session.handle("Is Mary in the bathroom?")
+    assert bot.unreadable[-1] == (
+        ["Mary moved to the bathroom.", "Zorblax went home.", "John went to the hallway."],
+        [1],
+    )
+    session.handle(":undo")
+    assert replies(session, ":undo") == [
+        (OUTPUT, 'took back "Mary moved to the bathroom." "Zorblax went home."; the story has 0 '
+         "sentences")
+    ]  # fmt: skip
+    assert session.unread == [] and replies(session, ":undo") == [(NOTICE, "nothing to undo")]
 
 
 def test_save_then_load_gives_back_the_story(tmp_path):
@@ -394,6 +413,7 @@ def test_help_and_unknown_commands():
     formless = FakeBot()
     formless.forms = ()  # a model saved without shapes reads every form: nothing to list
     assert replies(Session(formless), ":help") == [(OUTPUT, HELP)]
+    assert replies(session, ":help words") == [(OUTPUT, FakeBot().words)]
     assert replies(session, ":frobnicate now") == [
         (NOTICE, 'unknown command ":frobnicate"; :help lists them')
     ]
@@ -453,10 +473,10 @@ def test_crlf_lines_from_a_windows_file_read_alike():
 
 def test_an_unexpected_failure_is_one_line_and_the_session_goes_on():
     class BrokenBot(FakeBot):
-        def answer(self, story, question):
+        def answer(self, story, question, unreadable=()):
             if "kitchen" in question:
                 raise ValueError("boom")
-            return super().answer(story, question)
+            return super().answer(story, question, unreadable)
 
     out, err = batch(
         ["Mary moved to the bathroom.", "Is Mary in the kitchen?", "Is Mary in the bathroom?"],

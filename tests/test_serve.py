@@ -71,6 +71,16 @@ def test_cannot_answer_is_422_with_the_same_json(server, tiny_model, capsys):
     assert body["reason"].startswith('the story never mentions "Zorblax"')
 
 
+def test_a_question_that_needs_a_sentence_it_could_not_read_is_422(server, tiny_model, capsys):
+    story = f"{STORY} Mary went to the hallway or the bedroom."
+    status, body = server.json("/api/ask", {"story": story, "question": QUESTION})
+    code, expected = ask_json(capsys, tiny_model, story, QUESTION)
+    assert (status, code, body) == (422, 3, expected)
+    assert body["reason"] == (
+        'I could not read "Mary went to the hallway or the bedroom.", which is about Mary'
+    )
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [

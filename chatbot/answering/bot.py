@@ -14,7 +14,9 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from chatbot.reading import known_words
 from chatbot.reading.lexicon import NAME, SLOT_TOKENS, SLOTS
+from chatbot.reading.unread import reason as unread_reason
 from chatbot.text import shorten, split_sentences, tokenize
 from chatbot.untrusted import MAX_STORY_SENTENCES, shorten_word
 
@@ -29,6 +31,7 @@ YES_NO_ANSWERS = frozenset({"yes", "no", "maybe"})
 NOT_YES_NO = 'I answer yes/no questions, which begin with a word like "is" or "does"'
 EXAMPLE_QUESTION = '"Is Mary in the kitchen?"'
 CLOSEST_SHOWN = 3  # known words offered for each unknown one
+MOST_DESCRIBED = 5  # unknown words named in a reason; the rest are counted
 LEFT_OUT = "I left that sentence out of the story"
 CROWDED = (
     f"names one person, place or object more than the {SLOTS} of each kind I tell apart in one "
@@ -177,6 +180,11 @@ class Chatbot:
         return self._known
 
     @property
+    def words(self) -> str:
+        """The words it knows, by role, as `:help words` prints them."""
+        return known_words.listing(self.lexicon, self.vocabulary.words)
+
+    @property
     def forms(self) -> tuple[str, ...]:
         """An example of each question shape it understands, shortest first."""
         return self.lexicon.forms
@@ -191,9 +199,9 @@ class Chatbot:
         """Whether the model answers only yes / no / maybe (so other questions are refused)."""
         return set(self.answers) <= YES_NO_ANSWERS
 
-    def read(self, sentences: Sequence[str], questions: Sequence[str] = ()):
-        """The `lexicon.Reading` of a story and questions: slots, unknown words, shapes."""
-        return self.lexicon.read(sentences, questions, known=self.vocabulary.words)
+    def read(self, sentences: Sequence[str], questions: Sequence[str] = (), unreadable=()):
+        """The `lexicon.Reading` of a story and questions (`unreadable`: sentences left out)."""
+        return self.lexicon.read(sentences, questions, self.vocabulary.words, None, unreadable)
 
     def unknown_words(self, text: str) -> tuple[str, ...]:
         """The words of `text` the model cannot read (a new name it can), each once, in order."""
@@ -202,14 +210,18 @@ class Chatbot:
         return self.read([text]).unknown
 
     def describe_unknown(self, words: Sequence[str]) -> str:
-        """Name each unknown word with the closest known ones, as one sentence."""
+        """Name each unknown word (the first `MOST_DESCRIBED`, then how many more) with the
+        closest known ones, as one sentence; finding the closest costs each word a pass over
+        every known word, so a story of thousands of new words costs no more than five."""
         parts = []
-        for word in words:
+        for word in words[:MOST_DESCRIBED]:
             closest = difflib.get_close_matches(word, self._known, n=CLOSEST_SHOWN)
             hint = f" (closest: {', '.join(closest)})" if closest else ""
             parts.append(f'"{shorten_word(word)}"{hint}')
         if len(parts) == 1:
             return f"I don't know the word {parts[0]}"
+        if len(words) > MOST_DESCRIBED:
+            return f"I don't know the words {', '.join(parts)} and {len(words) - len(parts):,} more"
         return f"I don't know the words {', '.join(parts[:-1])} and {parts[-1]}"
 
     def too_long(self, sentence: str) -> str | None:
@@ -262,7 +274,7 @@ class Chatbot:
             return f'"{shorten(sentence, 60)}" {CROWDED}; {LEFT_OUT}'
         return f"{self.strange(sentence, self.lexicon.sentence_shapes, 'sentences')}; {LEFT_OUT}"
 
-    def answer(self, story: str | Sequence[str], question: str) -> Answer:
+    def answer(self, story: str | Sequence[str], question: str, unreadable=()) -> Answer:
         """Answer a question about a story, or say why not, in three steps: read the story and
         question, run the network, word the answer.
 
@@ -270,27 +282,28 @@ class Chatbot:
             story: typed text (split into sentences) or the sentences, oldest first. Only the
                 newest `memory` sentences are seen; the rest are counted in `truncated`.
             question: a yes/no question; case and punctuation do not matter.
+            unreadable: indices of sentences the caller left out (unknown words in chat).
 
         Returns:
             The `Answer`; `label` is None, with a `reason`, when the bot will not guess.
         """
         import numpy as np
 
-        read = self.read_question(story, question)
+        read = self.read_question(story, question, unreadable)
         if read.reason is not None:
             support = tuple((sentence, 0.0) for sentence in read.sentences)
             return Answer(None, 0.0, support, read.unknown, read.reason, read.truncated, read.left)
         probabilities, _, steps = self.bundle.predict_steps(read.story[None], read.question[None])
         return self.word(read, np.asarray(probabilities)[0], np.asarray(steps)[0])
 
-    def read_question(self, story: str | Sequence[str], question: str) -> "Read":
+    def read_question(self, story: str | Sequence[str], question: str, unreadable=()) -> "Read":
         """Step 1: the story and question read through the lexicon into the network's inputs,
         with the reason it will not answer, if any."""
         from chatbot.reading.features import encode_question, encode_story
 
         config = self.config
         sentences = as_sentences(story)
-        reading = self.read(sentences, [question])
+        reading = self.read(sentences, [question], unreadable)
         left_out = set(reading.left_out)
         kept = [index for index in range(len(sentences)) if index not in left_out]
         encoded = encode_story(
@@ -315,7 +328,8 @@ class Chatbot:
             unknown=unknown,
             story=encoded.ids,
             question=question_ids,
-            reason=self._refusal(question, reading, unknown, remembered, encoded.cut_words),
+            reason=self._refusal(question, reading, unknown, remembered, encoded.cut_words)
+            or unread_reason(sentences, reading.unread[0], reading.roles, self.lexicon.classes),
         )
 
     def word(self, read: "Read", probabilities, steps) -> Answer:
@@ -369,9 +383,9 @@ class Chatbot:
         if reading.strange[0]:
             shapes = self.lexicon.question_shapes
             return self.strange(question, shapes, "questions", reading.roles)
-        if not remembered:
+        if not remembered and not reading.unread[0]:
             return 'the story is empty; tell me one first, like "Mary went to the kitchen."'
-        if reading.unmentioned[0]:
+        if reading.unmentioned[0] and not reading.unread[0]:
             words = " or ".join(
                 f'"{shorten_word(word.capitalize() if reading.roles[word] == NAME else word)}"'
                 for word in reading.unmentioned[0]

@@ -26,6 +26,7 @@ from collections import Counter
 import numpy as np
 
 from chatbot.errors import ChatbotError
+from chatbot.evaluation import consistency
 from chatbot.files import write_text_atomic
 
 NO_ANSWER = "(no answer)"  # what the bot "got" on a question with unknown words
@@ -59,7 +60,8 @@ def evaluate(bundle, examples, mistakes: int = 5) -> dict:
         mistakes: how many mistakes to keep in the report, most confident first.
 
     Returns:
-        The report dict described in `build_report`.
+        The report dict described in `build_report`, and `consistency`: how often a question
+        and its partner of the same story agree (`evaluation.consistency`).
     """
     from chatbot.reading.features import encode_examples
 
@@ -69,7 +71,11 @@ def evaluate(bundle, examples, mistakes: int = 5) -> dict:
         examples, bundle.vocabulary, bundle.answers, bundle.config, bundle.lexicon
     )
     probabilities, attention = bundle.predict(encoded["story"], encoded["question"])
-    return build_report(examples, encoded, probabilities, attention, bundle.answers, mistakes)
+    report = build_report(examples, encoded, probabilities, attention, bundle.answers, mistakes)
+    labels = consistency.labels(probabilities, encoded["unknown"], bundle.answers)
+    del encoded, probabilities, attention  # the partners' arrays take their place in memory
+    report["consistency"] = consistency.measure(bundle, examples, labels)
+    return report
 
 
 def build_report(examples, encoded, probabilities, attention, answers, mistakes: int = 5) -> dict:
@@ -267,6 +273,7 @@ def format_report(report: dict) -> str:
         f"Calibration error: {percent(report['calibration_error'])} (over answered questions);"
         f" confident mistakes (wrong at {CONFIDENT:.0%} or more): {report['confident_mistakes']};"
         f" refused: {report['refused']}",
+        *([consistency.format_line(report["consistency"])] if "consistency" in report else []),
         "",
         "Per file:",
         *_table(report["per_file"]),

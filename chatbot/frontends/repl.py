@@ -7,11 +7,11 @@ line by line from a stream in batch mode, where each question gives exactly one 
 and every notice goes to stderr. The terminal's prompt, history and completion are
 `frontends.terminal`'s.
 
-The session needs a bot with `answer(story, question) -> Answer`, `check_statement(sentence,
-story)` (why a sentence cannot join the story, or None), `crowded_out(sentences)` and
-`left_out_notice(sentence)` (one name too many), `memory` (sentences a question can see),
-`known_words` (completion) and `forms` (for :help); `answering.bot.Chatbot` is one, tests use a
-fake.
+The session needs a bot with `answer(story, question, unreadable) -> Answer`,
+`check_statement(sentence, story)` (why a sentence cannot join the story, or None),
+`crowded_out(sentences)` and `left_out_notice(sentence)` (one name too many), `memory`
+(sentences a question can see), `known_words` (completion), `forms` (for :help) and `words` (for
+:help words); `answering.bot.Chatbot` is one, tests use a fake.
 """
 
 import random
@@ -23,12 +23,11 @@ from chatbot import __version__
 from chatbot.answering.bot import LEFT_OUT, is_question
 from chatbot.errors import ChatbotError
 from chatbot.files import user_path
+from chatbot.frontends.explain import explain, format_answer
 from chatbot.text import shorten, split_sentences
 from chatbot.untrusted import MAX_STORY_SENTENCES, control_characters, invalid_bytes, printable
 
 MAX_LINE = 2000  # characters; a longer line is refused rather than cut somewhere arbitrary
-BAR_WIDTH = 20  # characters of a full attention bar in :why
-SHOWN_WEIGHT = 0.01  # :why lists sentences with at least this attention weight
 MAX_UNDO = 100  # changes :undo can take back; older ones are forgotten
 
 ANSWER, OUTPUT, NOTICE = "answer", "output", "notice"
@@ -44,7 +43,7 @@ Tell me a story, a sentence or a few at a time, and ask yes/no questions about i
   Mary moved to the bathroom. John went to the hallway.
   Is Mary in the bathroom?
 Commands:
-  :help            this help
+  :help            this help (:help words: the words I know, by role)
   :story           the story so far, numbered
   :why             the sentences the last answer rests on, with attention weights
   :undo            take back the last change to the story
@@ -66,24 +65,6 @@ class Reply:
 
 def _notice(text: str) -> list[Reply]:
     return [Reply(text, NOTICE)]
-
-
-def format_answer(answer) -> str:
-    """One line for an answer: `yes (99%)`, or `cannot answer: ` and the reason."""
-    if answer.label is None:
-        return f"cannot answer: {answer.reason}"
-    return f"{answer.label} ({answer.confidence:.0%})"
-
-
-def attention_bar(weight: float, width: int = BAR_WIDTH) -> str:
-    """A bar of `width` characters for a weight of 1, drawn in eighths of a character.
-
-    >>> attention_bar(0.5, width=4)
-    '██  '
-    """
-    eighths = round(min(max(weight, 0.0), 1.0) * width * 8)
-    full, rest = divmod(eighths, 8)
-    return ("█" * full + (" ▏▎▍▌▋▊▉"[rest] if rest else "")).ljust(width)
 
 
 def _odd_characters(text: str) -> str | None:
@@ -108,10 +89,13 @@ class Session:
     def __init__(self, bot, seed: int | None = None):
         self.bot = bot
         self.story: list[str] = []  # every sentence told, oldest first; the bot sees the newest
+        # Sentences it could not read and left out: (story sentences told before it, text). The
+        # bot refuses a question that depends on one (`reading.unread`).
+        self.unread: list[tuple[int, str]] = []
         self.last: tuple[str, object] | None = None  # (question, Answer)
         self.finished = False
-        # (how to say it is undone, story before), newest last
-        self._undo: deque[tuple[str, list[str]]] = deque(maxlen=MAX_UNDO)
+        # (how to say it is undone, story before, unread before), newest last
+        self._undo: deque[tuple[str, list[str], list]] = deque(maxlen=MAX_UNDO)
         self._random = random.Random(seed)
 
     def handle(self, line: str) -> list[Reply]:
@@ -132,33 +116,40 @@ class Session:
         sentences = split_sentences(text)
         if not sentences:
             return _notice(f"I found no words in that; {EMPTY_LINE}")
-        replies, before = [], list(self.story)
+        replies, before, unread_before = [], list(self.story), list(self.unread)
         for sentence in sentences:
             if is_question(sentence):
                 replies.append(self._ask(sentence))
             else:
                 replies.extend(self._tell(sentence))
-        if self.story != before:
-            told = self.story[len(before) :]
+        if self.story != before or self.unread != unread_before:
+            told = self.story[len(before) :] + [
+                text for _, text in self.unread[len(unread_before) :]
+            ]
             said = " ".join(f'"{s}"' for s in told) if len(told) <= 2 else f"{len(told)} sentences"
-            self._undo.append((f"took back {said}", before))
+            self._undo.append((f"took back {said}", before, unread_before))
             replies.extend(self._memory_notice(len(before)))
         return replies
 
     def _ask(self, question: str) -> Reply:
-        answer = self.bot.answer(list(self.story), question)
+        story, unreadable = list(self.story), []
+        for offset, (position, text) in enumerate(self.unread):  # back in the order told
+            story.insert(position + offset, text)
+            unreadable.append(position + offset)
+        answer = self.bot.answer(story, question, unreadable=unreadable)
         self.last = (question, answer)
         return Reply(format_answer(answer), ANSWER)
 
     def _tell(self, sentence: str) -> list[Reply]:
-        if len(self.story) >= MAX_STORY_SENTENCES:
+        if len(self.story) + len(self.unread) >= MAX_STORY_SENTENCES:
             told = f"the story has {len(self.story):,} sentences, the most I keep"
             return _notice(f"{told}; :reset starts a new one")
         problem = self.bot.check_statement(sentence, self.story)
-        if problem:
-            return _notice(f"{problem}; {LEFT_OUT}")
         if sentence[-1] not in ".!":
             sentence += "."
+        if problem:
+            self.unread.append((len(self.story), sentence))
+            return _notice(f"{problem}; {LEFT_OUT}")
         self.story.append(sentence)
         return []
 
@@ -175,8 +166,8 @@ class Session:
         )
 
     def _change_story(self, what: str, sentences: list[str]) -> list[Reply]:
-        self._undo.append((f"undid {what}", list(self.story)))
-        self.story = list(sentences)
+        self._undo.append((f"undid {what}", list(self.story), list(self.unread)))
+        self.story, self.unread = list(sentences), []
         self.last = None
         return self._memory_notice(0)
 
@@ -209,6 +200,8 @@ class Session:
             return _notice(str(error))
 
     def _help(self, argument: str) -> list[Reply]:
+        if argument.lower() == "words":
+            return [Reply(self.bot.words)]
         forms = "".join(f"\n  {form}" for form in self.bot.forms)
         heading = "\nQuestions I understand (one of each form):" if forms else ""
         return [Reply(HELP + heading + forms)]
@@ -230,30 +223,17 @@ class Session:
         question, answer = self.last
         if answer.label is None:
             return [Reply(f'I did not answer "{question}": {answer.reason}')]
-        lines = [f'"{question}": {format_answer(answer)}, resting on']
-        if len(answer.steps) > 1:  # the chain first: the sentence each reading step rests on
-            lines[0] = f'"{question}": {format_answer(answer)}, read in {len(answer.steps)} steps'
-            for number, step in enumerate(answer.steps, start=1):
-                sentence, weight = step[0]
-                lines.append(f"  step {number}: {attention_bar(weight)} {weight:4.0%}  {sentence}")
-            lines.append("  the last step, which the answer is read from:")
-        shown = [pair for pair in answer.support if pair[1] >= SHOWN_WEIGHT]
-        for sentence, weight in shown:
-            lines.append(f"  {attention_bar(weight)} {weight:4.0%}  {sentence}")
-        hidden = len(answer.support) - len(shown)
-        if hidden:
-            lines.append(f"  (and {hidden} more sentence{'s' * (hidden > 1)} below 1%)")
-        return [Reply("\n".join(lines))]
+        return [Reply(explain(question, answer))]
 
     def _undo_last(self, argument: str) -> list[Reply]:
         if not self._undo:
             return _notice("nothing to undo")
-        what, self.story = self._undo.pop()
+        what, self.story, self.unread = self._undo.pop()
         self.last = None
         return [Reply(f"{what}; the story has {_count(self.story)}")]
 
     def _reset(self, argument: str) -> list[Reply]:
-        if not self.story:
+        if not self.story and not self.unread:
             return [Reply(EMPTY_STORY)]
         self._change_story(":reset", [])
         return [Reply("started a new, empty story (:undo brings the old one back)")]

@@ -332,8 +332,21 @@ def describe_model(folder: str | os.PathLike | None = None) -> dict:
     return described | {"model": config.to_dict(), "forms": list(read_lexicon(folder).forms)}
 
 
-def format_metadata(folder: str | os.PathLike | None = None) -> str:
-    """`describe_model` as indented `key: value` lines, the question forms one per line."""
+def describe_words(folder: str | os.PathLike | None = None) -> dict:
+    """What `chatbot info --words` says: `reading.known_words.words_by_role` of the folder."""
+    from chatbot.reading.known_words import words_by_role
+
+    *_, vocabulary, lexicon = read_small_files(folder)
+    return words_by_role(lexicon, vocabulary.words)
+
+
+def format_metadata(folder: str | os.PathLike | None = None, words: bool = False) -> str:
+    """`describe_model` as indented `key: value` lines, the question forms one per line; with
+    `words`, `describe_words` as `known_words.format_words` lays it out instead."""
+    if words:
+        from chatbot.reading.known_words import format_words
+
+        return format_words(describe_words(folder))
     described = describe_model(folder)
     forms = described.pop("forms")
     lines = _lines(described) + [f"question forms it knows ({len(forms)}):"]

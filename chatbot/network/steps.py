@@ -16,9 +16,12 @@ answer is read from the question, the last state and every step's read.
 Training pulls step k's attention towards the k-th supporting sentence bAbI lists
 (chatbot/training/dataset.step_targets), so each step's attention is an explanation in order.
 
-Sentences are encoded once, without the question (`SentenceEncoder` with no question): the
-question joins after the sentence reader, as which of its words each sentence repeats
-(`question_matches`), added to the memories before the self-attention blocks relate them.
+Sentences are encoded once, without the question (`WordEncoder`: a state per word and one per
+sentence). The question joins after the sentence reader: each word's state is read beside which
+question word it repeats (`question_matches`) and the sentence keeps the strongest of those
+(`QuestionMatch`). A word's state knows its part in the sentence, so "the kitchen is north of
+the office" and "the office is north of the kitchen" differ for the question "Is the office
+north of the kitchen?", which a bag of matched words cannot tell apart.
 """
 
 from chatbot.network.backend import keras
@@ -28,12 +31,43 @@ layers, ops = keras.layers, keras.ops
 
 
 def question_matches(story, question):
-    """Per sentence, which question words it repeats: float (batch, sentences, question_words)."""
+    """Per story word, which question word it repeats: int (batch, sentences, words), 0 for
+    none and k + 1 for question word k."""
     same = ops.logical_and(
         ops.equal(story[..., None], question[:, None, None, :]),
         ops.not_equal(question, 0)[:, None, None, :],
     )  # (batch, sentences, words, question_words)
-    return ops.cast(ops.any(same, axis=2), "float32")
+    matched = ops.where(ops.any(same, axis=-1), ops.argmax(same, axis=-1) + 1, 0)
+    return ops.where(ops.not_equal(story, 0), matched, 0)
+
+
+@keras.saving.register_keras_serializable(package="chatbot")
+class WordEncoder(SentenceEncoder):
+    """Word ids (..., words) -> (a state per word (..., words, hidden), one per sentence
+    (..., hidden)), via a masked LSTM; each distinct sentence once, without the question."""
+
+    def __init__(self, vocabulary_size, embedding_dim, hidden_dim, **kwargs):
+        super().__init__(vocabulary_size, embedding_dim, hidden_dim, **kwargs)
+        self.lstm = layers.LSTM(hidden_dim, return_sequences=True, return_state=True, name="lstm")
+
+    def call(self, ids):
+        import tensorflow as tf  # unique rows need a TensorFlow op; Keras has none
+
+        words = ids.shape[-1]
+        unique, position = tf.raw_ops.UniqueV2(x=ops.reshape(ids, (-1, words)), axis=[0])
+        unique = ops.reshape(unique, (-1, words))  # the static word count UniqueV2 loses
+        mask = ops.not_equal(unique, 0)
+        states, sentence, _ = self.lstm(self.embedding(unique), mask=mask)
+        filled = ops.cast(mask, states.dtype)
+        states = states * filled[..., None]  # padding words and sentences stay zeros
+        sentence = sentence * ops.max(filled, axis=-1, keepdims=True)
+        states = ops.take(states, position, axis=0)
+        sentence = ops.take(sentence, position, axis=0)
+        shape = ops.shape(ids)[:-1]
+        return (
+            ops.reshape(states, (*shape, words, self.hidden_dim)),
+            ops.reshape(sentence, (*shape, self.hidden_dim)),
+        )
 
 
 def bag_of_words(ids, vocabulary_size):
@@ -78,7 +112,9 @@ class StepReasoner(Reasoner):
         self.steps = steps
         self.vocabulary_size = vocabulary_size
         self.max_question_words = max_question_words
-        self.match = layers.Dense(hidden_dim, use_bias=False, name="match")
+        # Which question word a story word repeats (0: none), read beside the word's state.
+        self.match = layers.Embedding(max_question_words + 1, hidden_dim, name="match")
+        self.word_match = layers.Dense(hidden_dim, activation="relu", name="word_match")
         # Step 0 asks with the Reasoner's own query layer, each later step with one of its own.
         self.queries = [self.query] + [
             layers.Dense(hidden_dim, name=f"query_{k}") for k in range(1, steps)
@@ -91,12 +127,16 @@ class StepReasoner(Reasoner):
         self.update = layers.Dense(hidden_dim, activation="tanh", name="update")
         self.gate = layers.Dense(hidden_dim, activation="sigmoid", name="gate")
 
-    def call(self, memories, story, question, question_ids):
-        # memories (batch, sentences, hidden), story int (batch, sentences, words),
-        # question (batch, hidden), question_ids int (batch, question_words)
+    def call(self, words, memories, story, question, question_ids):
+        # words (batch, sentences, words, hidden), memories (batch, sentences, hidden), story
+        # int (batch, sentences, words), question (batch, hidden), question_ids int (batch,
+        # question_words)
         memory_mask = ops.any(ops.not_equal(story, 0), axis=-1)  # (batch, sentences)
-        matches = question_matches(story, question_ids)
-        memories = self.relate(memories + self.match(matches), memory_mask)
+        matched = self.match(question_matches(story, question_ids))
+        read = self.word_match(ops.concatenate([words, matched], axis=-1))
+        word_mask = ops.cast(ops.not_equal(story, 0), read.dtype)[..., None]
+        memories = memories + ops.max(read * word_mask, axis=2)  # relu: padding adds nothing
+        memories = self.relate(memories, memory_mask)
         bags = bag_of_words(story, self.vocabulary_size)  # (batch, sentences, vocabulary)
         state = question
         mentioned = bag_of_words(question_ids, self.vocabulary_size)  # (batch, vocabulary)
@@ -124,12 +164,13 @@ class StepReasoner(Reasoner):
 def build_step_model(config) -> keras.Model:
     """The network that reads in `config.steps` steps (see `model.build_model`)."""
     story, question = inputs(config, flexible_memory=True)
-    encoder = SentenceEncoder(
+    encoder = WordEncoder(
         config.vocabulary_size, config.embedding_dim, config.hidden_dim, name="story_encoder"
     )
     question_encoder = SentenceEncoder(
         config.vocabulary_size, config.embedding_dim, config.hidden_dim, name="question_encoder"
     )
+    words, sentences = encoder(story)  # each sentence alone: its encodings serve all questions
     answer, attention, steps = StepReasoner(
         config.max_sentences,
         config.hidden_dim,
@@ -141,7 +182,8 @@ def build_step_model(config) -> keras.Model:
         max_question_words=config.max_question_words,
         name="reasoner",
     )(
-        encoder(story),  # each sentence alone: a story's encodings serve all its questions
+        words,
+        sentences,
         story,
         question_encoder(question),
         question,

@@ -25,7 +25,7 @@ import itertools
 import json
 import random
 from collections import ChainMap
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from chatbot.errors import ChatbotError
@@ -46,6 +46,7 @@ from chatbot.reading.slots import (  # noqa: F401  (the lexicon's public names t
     slot,
 )
 from chatbot.reading.slots import crowded as crowded_texts
+from chatbot.reading.unread import needed_unread
 from chatbot.text import one_edit, tokenize
 from chatbot.untrusted import printable
 
@@ -69,7 +70,7 @@ class Reading:
     unknown: tuple[str, ...]  # words it could not place in any role, each once
     near_misses: tuple[str, ...]  # unknown words one edit from a known word ("kitchn")
     roles: dict = field(default_factory=dict)  # every entity word -> its role
-    left_out: tuple[int, ...] = ()  # sentences of a shape never met in training (no unknowns)
+    left_out: tuple[int, ...] = ()  # of a shape never met (no unknowns), or the caller left out
     strange: tuple[bool, ...] = ()  # per question: its shape was never met in training
     # Per question: its subject, when a new word (not in the lexicon) names a person or thing
     # the story never mentions ("Is Zorblax in the kitchen?"). Known ones are answered, as in
@@ -77,15 +78,13 @@ class Reading:
     unmentioned: tuple[tuple[str, ...], ...] = ()
     # Per question: it names a person, place or object past the slots of its kind.
     crowded: tuple[bool, ...] = ()
+    # Per question: (a left-out sentence it needs, its words that say so) or None (`unread`).
+    unread: tuple[tuple[int, tuple[str, ...]] | None, ...] = ()
 
     def refused(self, question: int = 0) -> bool:
         """Whether question number `question` cannot be answered from this reading."""
-        return bool(
-            self.unknown
-            or self.strange[question]
-            or self.unmentioned[question]
-            or self.crowded[question]
-        )
+        flags = (self.strange, self.unmentioned, self.crowded, self.unread)  # per question
+        return bool(self.unknown) or any(bool(each and each[question]) for each in flags)
 
 
 @dataclass(frozen=True)
@@ -132,6 +131,7 @@ class Lexicon:
         questions: Sequence[str] = (),
         known: Iterable[str] = (),
         rng: random.Random | None = None,
+        unreadable: Collection[int] = (),
     ) -> Reading:
         """Tokenize a story and its questions, putting each entity in its story's slot.
 
@@ -142,12 +142,15 @@ class Lexicon:
                 the shapes (a new name stands where names stand) or else reported unknown.
             rng: numbers the slots at random (training); None numbers them in order of first
                 mention, so the same story always reads the same.
+            unreadable: indices of sentences the caller left out (a conversation's, with a word
+                it does not know): left out here too, their words neither placed nor unknown.
 
         A sentence that would name one person, place, object, kind or colour more than the
         `ROLE_SLOTS` of its role is left out (`left_out`), and a question that would is refused
         (`crowded`).
         """
-        story = [tuple(tokenize(text)) for text in sentences]
+        every = [tuple(tokenize(text)) for text in sentences]
+        story = [() if i in unreadable else text for i, text in enumerate(every)]
         asked = [tuple(tokenize(text)) for text in questions]
         known = self._known_words(known)
         new = {w for text in story + asked for w in text if w not in known and w not in self.roles}
@@ -158,7 +161,6 @@ class Lexicon:
             if new
             else ()
         )
-        unknown_words = set(unknown)
         entities = [self._entities(text, roles, placed) for text in story + asked]
         crowded = crowded_texts(entities, roles, self.kept)
         in_order = dict.fromkeys(
@@ -171,31 +173,22 @@ class Lexicon:
             if index not in crowded
             for word in words
         }
+        odd = (set(unknown), roles, placed)  # what tells a shape never met (`_odd`)
+        left_out = self._left_out(story, unreadable, odd, crowded)
         return Reading(
             sentences=tuple(
-                anonymise(text, numbered) if words else text
-                for text, words in zip(story, entities, strict=False)
+                anonymise(text, numbered) if words else every[index]
+                for index, (text, words) in enumerate(zip(story, entities, strict=False))
             ),
             questions=tuple(anonymise(text, numbered) for text in asked),
             unknown=unknown,
             near_misses=tuple(word for word in unknown if word in near),
             roles={word: roles[word] for word in in_order},
-            left_out=tuple(
-                index
-                for index, text in enumerate(story)
-                if index in crowded
-                or self.sentence_shapes
-                and unknown_words.isdisjoint(text)
-                and not self._known_shape(text, roles, placed, self.sentence_shapes)
-            ),
-            strange=tuple(
-                bool(self.question_shapes)
-                and unknown_words.isdisjoint(text)
-                and not self._known_shape(text, roles, placed, self.question_shapes)
-                for text in asked
-            ),
+            left_out=tuple(left_out),
+            strange=tuple(self._odd(text, self.question_shapes, *odd) for text in asked),
             unmentioned=tuple(_unmentioned(text, roles, placed, mentioned) for text in asked),
             crowded=tuple(len(story) + index in crowded for index in range(len(asked))),
+            unread=tuple(needed_unread(every, left_out, q, roles, self.classes) for q in asked),
         )
 
     def shape(self, tokens: Sequence[str], roles: dict | None = None) -> str:
@@ -206,6 +199,20 @@ class Lexicon:
         roles = self.roles if roles is None else roles
         return " ".join(
             ROLE_OF_SLOT.get(w) or roles.get(w) or self.classes.get(w) or w for w in tokens
+        )
+
+    def _left_out(self, story, unreadable: Collection[int], odd: tuple, crowded) -> list[int]:
+        """The sentences left out: by the caller, of a shape never met, one entity too many."""
+        shapes = self.sentence_shapes
+        strange = {i for i, text in enumerate(story) if text and self._odd(text, shapes, *odd)}
+        return sorted(strange | {i for i in (*unreadable, *crowded) if i < len(story)})
+
+    def _odd(self, text, shapes: dict, unknown: set, roles: dict, placed: dict) -> bool:
+        """Whether a text of no unknown word has a shape never met (none is, without shapes)."""
+        return (
+            bool(shapes)
+            and unknown.isdisjoint(text)
+            and not self._known_shape(text, roles, placed, shapes)
         )
 
     def _entities(self, text: tuple[str, ...], roles: dict, placed: dict) -> tuple[str, ...]:

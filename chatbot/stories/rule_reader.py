@@ -88,6 +88,7 @@ class Reader:
             for kind in ("people", "places", "objects", "kinds", "colours", "moods", "directions")
         }
         self.subjects: tuple[str, ...] = ()  # who "he", "she" and "they" mean
+        self.it: str | None = None  # the object "it" means: the latest one a fact named
         self.clock = 0  # the latest time of day told so far
         self.count = 0  # sentences read
 
@@ -107,6 +108,12 @@ class Reader:
             self.clock = max(self.clock, clock)
         if "who" in fields:
             fields["who"] = self._resolve(fields["who"], sentence)
+        if fields.get("thing") == "it":
+            if self.it is None:
+                raise ChatbotError(f"{sentence!r}: 'it' comes before any object is named")
+            fields["thing"] = self.it
+        elif "thing" in fields:
+            self.it = fields["thing"]
         getattr(self, "_" + action)(clock=self.clock if clock is None else clock, **fields)
         self.count += 1
 

@@ -5,9 +5,10 @@ picked up the apple." holds two) and `parse(fact)` says what one fact is: its ac
 "take", ...), its named parts and the time of day it gives. Everyday wordings are read as their
 bAbI forms: "walked into", "headed to", "returned to" move; "isn't in", "is no longer at",
 "has left" say where someone is not; "picked the lantern up", "put the apple down", "handed
-Kwame the lantern"; "scared of", "to the west of", "fits in", "is smaller than" (the sizes
-turned round, so the answer follows the meaning); a time of day at either end; "Then Priya
-went ..." and pronouns.
+Kwame the lantern", "now has"; "scared of", "A mouse is afraid of", "to the west of", "fits
+in", "can hold", "is smaller than" (the sizes turned round, so the answer follows the
+meaning); a time of day at either end; "Then Priya went ..." and pronouns ("put it down":
+"it" is the object the latest fact named).
 
 Like the reader, it imports nothing from the generator (`world/`).
 """
@@ -44,17 +45,19 @@ RELATIONS = {
 NAME = r"[A-Z][a-z]+"
 WORDS = r"[a-z]+(?: [a-z]+)*?"  # a noun phrase after "the": "kitchen", "box of chocolates"
 _WHO = rf"(?P<who>{NAME}(?: and {NAME})*|he|she|they)"
+_THING = rf"(?P<thing>the {WORDS}|it)"  # "it": the object the latest fact about one named
 _BE = r"(?:is|are)"
 # Verbs of moving, each followed by "the P": bAbI's five, then the everyday ones.
 _MOVES = (
     r"(?:moved|went back|went|journeyed|travelled|traveled|walked|ran) to"
     r"|(?:headed|headed back|returned|hurried|rushed|strolled|came back|went over|went off) to"
+    r"|went (?:down|up|out) to"
     r"|(?:went|walked|ran|wandered|went back|came back|headed) into"
-    r"|made (?:his|her|their) way to|arrived (?:at|in)|(?:has|have) gone (?:to|into)"
+    r"|made (?:his|her|their) way to|arrived (?:at|in)|(?:has|have) gone (?:to|into)|left for"
 )
 _NOT = rf"(?:{_BE} (?:not|no longer)|isn't|aren't)"
 _AGAIN = r"(?: any ?more| any longer)?"
-_PICKS = r"picked up|got|grabbed|took|collected|fetched|took hold of|lifted up|snatched"
+_PICKS = r"picked up|got|grabbed|took|collected|fetched|took hold of|lifted up|snatched|now has"
 _DROPS = r"dropped|discarded|put down|left|set down|laid down|let go of|got rid of|threw away"
 _FEARS = r"(?:are|were) (?:afraid|scared|frightened) of|fear"
 _DIRECTION = "|".join(OPPOSITE)
@@ -66,22 +69,23 @@ _SENTENCES = [
     ("not_in", rf"{_WHO} (?:has|have) left the (?P<place>{WORDS})"),
     (
         "either",
-        rf"{_WHO} {_BE} (?:either )?(?:in|at) the (?P<first>{WORDS}) "
+        rf"{_WHO} {_BE} (?:either )?(?:in|at) (?:either )?the (?P<first>{WORDS}) "
         rf"or (?:in |at )?the (?P<second>{WORDS})",
     ),
-    ("move", rf"{_WHO} {_BE}(?: now)? (?:in|at) the (?P<place>{WORDS})"),
-    ("take", rf"{_WHO} (?:{_PICKS}) the (?P<thing>{WORDS})(?: there)?"),
-    ("take", rf"{_WHO} (?:picked|lifted) the (?P<thing>{WORDS}) up(?: there)?"),
-    ("drop", rf"{_WHO} (?:{_DROPS}) the (?P<thing>{WORDS})(?: there)?"),
-    ("drop", rf"{_WHO} (?:put|set|laid) the (?P<thing>{WORDS}) down(?: there)?"),
+    ("move", rf"{_WHO} {_BE}(?: now)? (?:in|at|inside) the (?P<place>{WORDS})"),
+    ("take", rf"{_WHO} (?:{_PICKS}) {_THING}(?: there)?"),
+    ("take", rf"{_WHO} (?:picked|lifted) {_THING} up(?: there)?"),
+    ("drop", rf"{_WHO} (?:{_DROPS}) {_THING}(?: there)?"),
+    ("drop", rf"{_WHO} (?:put|set|laid) {_THING} down(?: there)?"),
     (
         "give",
-        rf"{_WHO} (?:gave|handed|passed|handed over) the (?P<thing>{WORDS}) "
+        rf"{_WHO} (?:gave|handed|passed|handed over) {_THING} "
         rf"to (?P<receiver>{NAME})",
     ),
     ("give", rf"{_WHO} (?:gave|handed|passed) (?P<receiver>{NAME}) the (?P<thing>{WORDS})"),
     ("kind", rf"{_WHO} is an? (?P<kind>{WORDS})"),
     ("fear", rf"(?P<kinds>{NAME}) (?:{_FEARS}) (?P<feared>{WORDS})"),
+    ("fear", rf"An? (?P<kinds>[a-z]+) is (?:afraid|scared|frightened) of (?P<feared>{WORDS})"),
     (
         "mood",
         rf"{_WHO} (?:is|are|feels|feel|is feeling|are feeling|became|got) "
@@ -104,6 +108,7 @@ _SENTENCES = [
     ),
     ("bigger", rf"The (?P<a>{WORDS}) is (?:bigger|larger) than the (?P<b>{WORDS})"),
     ("fits", rf"The (?P<a>{WORDS}) is smaller than the (?P<b>{WORDS})"),
+    ("fits", rf"The (?P<b>{WORDS}) can hold the (?P<a>{WORDS})"),
 ]
 SENTENCES = [(action, re.compile(f"^{pattern}$")) for action, pattern in _SENTENCES]
 _TIMES = "|".join(CLOCK_WORDS)
@@ -185,6 +190,8 @@ def parse(sentence: str) -> tuple[str, tuple[tuple[str, str], ...], int | None]:
             fields = match.groupdict()
             if "direction" in fields:
                 fields["direction"] = fields["direction"].lower()
+            if "thing" in fields and fields["thing"] != "it":
+                fields["thing"] = fields["thing"].removeprefix("the ")
             if "relation" in fields:
                 fields["relation"] = RELATIONS[fields["relation"]]
             return action, tuple(fields.items()), clock

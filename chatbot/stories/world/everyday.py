@@ -5,7 +5,8 @@ saying its fact, keeping what it means: moves with many verbs ("headed to", "wen
 "returned to"), "picked the lantern up", "put the apple down", "handed Kwame the lantern", "is
 at the park", "isn't in", "is no longer at", "has left", "is in the P or in the Q", "to the
 west of", "scared of", sizes said both ways ("is smaller than"), "fits in", a time of day at
-either end, "Then Priya ..." and pronouns for whoever the sentence before was about, and now
+either end, "Then Priya ..." and pronouns for whoever the sentence before was about ("it" for
+the object it named: "She put it down."), and now
 and then two sentences joined by "and" (the second without its subject where both are about
 one person). Questions stay as they are; their supporting ids follow the joined lines.
 
@@ -13,11 +14,15 @@ It draws from a random stream of its own, so the stories told in bAbI's words do
 Every wording here is one `stories.sentence_forms` reads, which the tests check.
 """
 
+import functools
 import random
 import re
 from dataclasses import dataclass, replace
 
 from chatbot.stories import babi
+from chatbot.stories.world.words import KINDS_15
+
+SINGULAR = {plural: kind for kind, plural in KINDS_15.items()}  # "mice" -> "mouse"
 
 KEEP = 0.25  # of the sentences left in bAbI's words, as they were
 PRONOUN = 0.4  # of the sentences about whom the sentence before was about, told by a pronoun
@@ -36,45 +41,46 @@ OPENERS = ("Then", "After that", "Afterwards", "Later", "Later on", "Next", "Fol
 OPENER_WORDS = {opener.split()[0] for opener in OPENERS}
 MOVES = (
     "moved to", "went to", "journeyed to", "travelled to", "went back to", "walked to",
-    "ran to", "headed to", "headed back to", "returned to", "hurried to", "rushed to",
+    "ran to", "went down to", "went up to", "went out to", "headed to", "headed back to",
+    "returned to", "hurried to", "rushed to",
     "strolled to", "came back to", "went over to", "went off to", "went into", "walked into",
     "ran into", "wandered into", "went back into", "made {their} way to", "{have} gone to",
-    "arrived at", "arrived in",
+    "arrived at", "arrived in", "left for",
 )  # fmt: skip
 MOVES_AFTER_OPENER = tuple(move for move in MOVES if "gone" not in move)
-BEING = ("{be} in", "{be} at", "{be} now in", "{be} now at")
+BEING = ("{be} in", "{be} at", "{be} now in", "{be} now at", "{be} inside")
 EITHER = (
     "{be} either in the {0} or the {1}",
     "{be} either in the {0} or in the {1}",
     "{be} in the {0} or the {1}",
     "{be} in the {0} or in the {1}",
     "{be} either at the {0} or the {1}",
+    "{be} in either the {0} or the {1}",
 )
 NOT_IN = ("{be} not in", "{isn't} in", "{be} not at", "{isn't} at")
 NO_LONGER = (
     "{be} no longer in the {0}", "{be} no longer at the {0}", "{isn't} in the {0} anymore",
     "{be} not in the {0} any more", "{have} left the {0}",
 )  # fmt: skip
+# {0} is "the apple", or "it" for the object the sentence before named
 PICKS = (
-    "picked up the {0}", "picked the {0} up", "took the {0}", "grabbed the {0}", "got the {0}",
-    "collected the {0}", "fetched the {0}", "took hold of the {0}",
+    "picked up {0}", "picked {0} up", "took {0}", "grabbed {0}", "got {0}", "collected {0}",
+    "fetched {0}", "took hold of {0}", "now has {0}",
 )  # fmt: skip
 DROPS = (
-    "dropped the {0}", "put down the {0}", "put the {0} down", "set down the {0}",
-    "set the {0} down", "laid down the {0}", "left the {0}", "discarded the {0}",
-    "let go of the {0}", "got rid of the {0}",
+    "dropped {0}", "put down {0}", "put {0} down", "set down {0}", "set {0} down",
+    "laid down {0}", "left {0}", "discarded {0}", "let go of {0}", "got rid of {0}",
 )  # fmt: skip
 GIVES = (
-    "gave the {0} to {1}", "handed the {0} to {1}", "passed the {0} to {1}", "gave {1} the {0}",
-    "handed {1} the {0}", "passed {1} the {0}", "handed over the {0} to {1}",
+    "gave {0} to {1}", "handed {0} to {1}", "passed {0} to {1}", "handed over {0} to {1}",
+    "gave {1} {0}", "handed {1} {0}", "passed {1} {0}",  # (the last four: not with "it")
 )  # fmt: skip
+IT = 0.5  # of the objects the sentence before named, told as "it"
 MOODS = ("{be} {0}", "{feels} {0}", "{be} feeling {0}", "became {0}", "got {0}")
 FEARS = (
-    "{0} are afraid of {1}",
-    "{0} are scared of {1}",
-    "{0} are frightened of {1}",
-    "{0} fear {1}",
-)
+    "{0} are afraid of {1}", "{0} are scared of {1}", "{0} are frightened of {1}", "{0} fear {1}",
+    "{a} {one} is afraid of {1}", "{a} {one} is scared of {1}",
+)  # fmt: skip
 DIRECTIONS = (
     "The {a} is {d} of the {b}", "The {a} is to the {d} of the {b}", "The {a} lies {d} of the {b}",
     "The {a} lies to the {d} of the {b}", "{D} of the {b} is the {a}",
@@ -90,9 +96,10 @@ SIZES = (
     "The {small} fits inside the {big}", "The {small} fits in the {big}",
     "The {small} fits into the {big}", "The {small} can fit in the {big}",
     "The {big} is bigger than the {small}", "The {big} is larger than the {small}",
-    "The {small} is smaller than the {big}",
+    "The {small} is smaller than the {big}", "The {big} can hold the {small}",
 )  # fmt: skip
 EVENTS = ("move", "pick", "drop", "give")
+THINGS = ("pick", "drop", "give")  # the facts that name an object
 
 _X = r"([a-z]+(?: [a-z]+)*?)"
 _NAME = r"[A-Z][a-z]+"
@@ -145,6 +152,15 @@ def take_apart(text: str, last: tuple[str, ...]) -> Fact | None:
         text: the sentence as the generator told it.
         last: whom the sentence before was about (bAbI's "Then she" means them).
     """
+    fact = _fact_of(text)
+    if fact is None or not fact.pronoun:
+        return fact
+    return replace(fact, who=last) if last else None  # a pronoun of nobody named: as it is
+
+
+@functools.lru_cache(maxsize=1 << 16)  # stories repeat their sentences
+def _fact_of(text: str) -> Fact | None:
+    """`take_apart` before a pronoun is resolved (its `who` left empty)."""
     for kind, pattern in _OTHERS:
         match = pattern.match(text)
         if match:
@@ -156,9 +172,7 @@ def take_apart(text: str, last: tuple[str, ...]) -> Fact | None:
     for kind, pattern in _PREDICATES:
         found = pattern.match(rest)
         if found:
-            who = last if match["pronoun"] else tuple(match["who"].split(" and "))
-            if not who:
-                return None  # a pronoun of nobody named: left as it is
+            who = () if match["pronoun"] else tuple(match["who"].split(" and "))
             time = (match["lead"] or match["trail"] or "").lower()
             parts = tuple(part or "" for part in found.groups())
             return Fact(kind, parts, who, bool(match["pronoun"]), time)
@@ -180,7 +194,7 @@ def _verbs(who: tuple[str, ...], female: frozenset[str]) -> dict[str, str]:
 def predicate(fact: Fact, rng: random.Random, verbs: dict[str, str]) -> str:
     """What a fact about people says of them, in one of its everyday wordings."""
     parts, choice = fact.parts, rng.choice
-    if fact.kind == "move":  # ("Then she has gone to ..." is not said)
+    if fact.kind == "move":  # ("Then she has gone to ..." is not said, nor "Yesterday ...")
         moves = MOVES_AFTER_OPENER if verbs.get("opened") else MOVES
         return f"{choice(moves).format(**verbs)} the {parts[0]}"
     if fact.kind == "is in":
@@ -191,10 +205,11 @@ def predicate(fact: Fact, rng: random.Random, verbs: dict[str, str]) -> str:
         return f"{choice(NOT_IN).format(**verbs)} the {parts[0]}"
     if fact.kind == "no longer":
         return choice(NO_LONGER).format(parts[0], **verbs)
+    thing = "it" if verbs.get("it") == parts[0] and rng.random() < IT else f"the {parts[0]}"
     if fact.kind in ("pick", "drop"):
-        return choice(PICKS if fact.kind == "pick" else DROPS).format(parts[0]) + parts[1]
+        return choice(PICKS if fact.kind == "pick" else DROPS).format(thing) + parts[1]
     if fact.kind == "give":
-        return choice(GIVES).format(*parts)
+        return choice(GIVES[:3] if thing == "it" else GIVES).format(thing, parts[1])
     if fact.kind == "mood":
         return choice(MOODS).format(parts[0], **verbs)
     if fact.kind == "kind":
@@ -205,8 +220,9 @@ def predicate(fact: Fact, rng: random.Random, verbs: dict[str, str]) -> str:
 def other_sentence(fact: Fact, rng: random.Random) -> str:
     """A fact of no subject (fears, directions, positions, sizes) in an everyday wording."""
     parts = fact.parts
-    if fact.kind == "fear":
-        return rng.choice(FEARS).format(*parts)
+    if fact.kind == "fear":  # "Mice are afraid of wolves.", "A mouse is scared of wolves."
+        one = SINGULAR.get(parts[0].lower(), parts[0].lower().removesuffix("s"))
+        return rng.choice(FEARS).format(*parts, one=one, a="An" if one[0] in "aeiou" else "A")
     if fact.kind == "direction":
         a, d, b = parts
         return rng.choice(DIRECTIONS).format(a=a, d=d, D=d.capitalize(), b=b)
@@ -266,6 +282,7 @@ def reword(lines: list, rng: random.Random, female: frozenset[str]) -> list:
     """
     out: list = []  # sentences as [text, fact, old ids] and questions, in order
     last: tuple[str, ...] = ()
+    it = None  # the object the sentence before named
     for line in lines:
         if isinstance(line, babi.Question):
             out.append(line)
@@ -276,19 +293,22 @@ def reword(lines: list, rng: random.Random, female: frozenset[str]) -> list:
             if fact.who:
                 subject = _subject(fact, rng, last, female, first=not out)
                 verbs = _verbs(fact.who, female)
-                verbs["opened"] = subject.split()[0].rstrip(",") in OPENER_WORDS
+                opened = subject.split()[0].rstrip(",") in OPENER_WORDS
+                verbs["opened"] = opened or bool(fact.time)  # not "Yesterday she has gone"
+                verbs["it"] = it
                 text = f"{subject} {predicate(fact, rng, verbs)}"
                 text = _timed(text, fact.time, rng) + "."
             else:
                 text = other_sentence(fact, rng) + "."
         previous = out[-1] if out and not isinstance(out[-1], babi.Question) else None
         if previous is not None and _joinable(previous, fact) and rng.random() < JOIN:
-            previous[0] = _join(previous, fact, text, rng, female)
+            previous[0] = _join(previous, fact, text, rng, female, it)
             previous[2].append(line.id)
             previous[1] = None  # joined once: never again
         else:
             out.append([text, fact, [line.id]])
         last = fact.who if fact is not None else ()
+        it = fact.parts[0] if fact is not None and fact.kind in THINGS else None
     return _numbered(out)
 
 
@@ -296,12 +316,12 @@ def _joinable(previous, fact: Fact | None) -> bool:
     return previous[1] is not None and fact is not None and not previous[1].time and not fact.time
 
 
-def _join(previous, fact: Fact, text: str, rng: random.Random, female) -> str:
+def _join(previous, fact: Fact, text: str, rng: random.Random, female, it) -> str:
     """Two sentences as one: "A and B", or "Mary went to the hall and (then) took the apple"."""
     first = previous[0].removesuffix(".")
     same = len(fact.who) == 1 and fact.who == previous[1].who and fact.kind in EVENTS
     if same and rng.random() < ELIDE:
-        verbs = {**_verbs(fact.who, female), "opened": True}  # "... and has gone" is not said
+        verbs = {**_verbs(fact.who, female), "opened": True, "it": it}  # not "and has gone"
         then = "then " if rng.random() < 0.4 else ""
         return f"{first} and {then}{predicate(fact, rng, verbs)}."
     if fact.who and fact.who == previous[1].who and text.startswith(fact.who[0] + " "):
