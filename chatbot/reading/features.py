@@ -144,10 +144,9 @@ def encode_examples(
 ):
     """Encode many examples at once into the arrays that training and evaluation use.
 
-    Each example is read through the lexicon (`entities.Lexicon.read`): names, places and
-    objects become its story's slots, sentences of a shape never met in training are left out,
-    and a question the bot would refuse (unknown words, a shape never met, a person or thing
-    the story never mentions) is marked in "unknown".
+    Each example is read through the lexicon (`Lexicon.read`): entities become its story's
+    slots, sentences of a shape never met are left out, and a question the bot would refuse
+    (unknown words, a shape never met, someone the story never mentions) is marked "unknown".
 
     Args:
         examples: `babi.Example`s.
@@ -164,13 +163,12 @@ def encode_examples(
         longest story needs (at most max_sentences):
         "story" int32 (N, S, W), the right-aligned sentences (when `materialize`);
         "story_rows" int (N, S), the same as rows of "sentences" (R, W), row 0 being padding;
-        "question" int32 (N, Q); "answer" int32 (N,), the index into `answers` or -1 when the
-        answer is outside the answer set; "supporting" bool (N, S), True where a slot holds a
-        supporting sentence; "support_order" int32 (N, MAX_SUPPORTS), the slots of the
-        supporting sentences in the order the data lists them (the order a reader uses them),
-        -1 past the last; "truncated" int32 (N,), the oldest sentences that did not fit;
-        "unknown" bool (N,), the question cannot be answered as read (see above); "cut_words"
-        int32 (N,), words cut from over-long kept sentences and from the question.
+        "question" int32 (N, Q); "answer" int32 (N,), the index into `answers`, -1 outside it;
+        "supporting" bool (N, S), True where a slot holds a supporting sentence;
+        "support_order" int32 (N, MAX_SUPPORTS), their slots in the order the data lists them
+        (the order a reader uses them), -1 past the last; "truncated" int32 (N,), the oldest
+        sentences that did not fit; "unknown" bool (N,), the question cannot be answered as
+        read (see above); "cut_words" int32 (N,), words cut from kept sentences and question.
     """
     examples = list(examples)
     sentences = _SentenceTable(vocabulary, config.max_words)

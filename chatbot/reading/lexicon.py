@@ -156,23 +156,13 @@ class Lexicon:
         new = {w for text in story + asked for w in text if w not in known and w not in self.roles}
         placed, near = self._place_new(story, asked, new, known)
         roles = ChainMap(placed, self.roles)  # no copy of the lexicon's roles per reading
-        unknown = (
-            tuple(w for w in _in_order(story + asked) if w in new and w not in placed)
-            if new
-            else ()
-        )
+        unknown = tuple(w for w in _in_order(story + asked) if w in new and w not in placed)
         entities = [self._entities(text, roles, placed) for text in story + asked]
         crowded = crowded_texts(entities, roles, self.kept)
-        in_order = dict.fromkeys(
-            word for index, words in enumerate(entities) if index not in crowded for word in words
-        )
+        counted = [words if index not in crowded else () for index, words in enumerate(entities)]
+        in_order = dict.fromkeys(word for words in counted for word in words)
         numbered = numbering(in_order, roles, self.kept, rng)
-        mentioned = {
-            word
-            for index, words in enumerate(entities[: len(story)])
-            if index not in crowded
-            for word in words
-        }
+        mentioned = {word for words in counted[: len(story)] for word in words}
         odd = (set(unknown), roles, placed)  # what tells a shape never met (`_odd`)
         left_out = self._left_out(story, unreadable, odd, crowded)
         return Reading(

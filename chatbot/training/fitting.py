@@ -53,13 +53,12 @@ def fit(
         callbacks: extra Keras callbacks.
         strategy: a tf.distribute strategy (`distribute.start`), or None for one process.
 
-    Returns:
-        The `Fit`, holding a clean copy of the model with the best weights.
+    Returns the `Fit`, holding a clean copy of the model with the best weights.
     """
     import tensorflow as tf
 
     keras.utils.set_random_seed(settings.seed)
-    tf.config.experimental.enable_op_determinism()
+    tf.config.experimental.enable_op_determinism()  # the same seed, the same model
     fingerprint = dataset.fingerprint(prepared, settings)
 
     def new_model():
@@ -85,13 +84,8 @@ def fit(
             _fit_epochs(model, prepared, settings, first_epoch, everything, verbose, strategy)
         except KeyboardInterrupt:
             done = progress.state["epoch"] if progress.state else first_epoch
-            report(
-                Message(
-                    f"interrupted after epoch {done}; the checkpoints are in {partial}: ",
-                    RESUME,
-                    " to continue",
-                )
-            )
+            where = f"interrupted after epoch {done}; the checkpoints are in {partial}: "
+            report(Message(where, RESUME, " to continue"))
             raise
         state = progress.state or state
     return _result(model, prepared.config, state)
