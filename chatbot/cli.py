@@ -12,7 +12,8 @@ import traceback
 import click
 
 from chatbot import __version__
-from chatbot.config import ModelConfig, TrainConfig
+from chatbot.cli_options import train_options
+from chatbot.config import TrainConfig
 from chatbot.errors import CannotAnswer, ChatbotError, UsageError, for_command_line
 from chatbot.untrusted import printable
 
@@ -187,43 +188,10 @@ def convert(files, out_dir, seed):
 
 
 @cli.command()
-@click.argument("data", nargs=-1)
-@click.option("--out", "out_dir", required=True, metavar="DIR", help="Model folder to write.")
-@click.option("--epochs", type=int, metavar="N", help="Most epochs; early stopping may end sooner.")
-@click.option("--batch-size", type=int, metavar="B", help="Questions per training step.")
-@click.option("--seed", type=int, metavar="S", help="Seed: same seed, same model.")
-@click.option("--valid", "valid_file", metavar="FILE", help="bAbI file to validate on.")
-@click.option(
-    "--validation-split",
-    type=float,
-    metavar="F",
-    help=f"Share of the stories held out for validation [default: {TrainConfig.validation_split}].",
-)
-@click.option(
-    "--questions",
-    type=int,
-    metavar="N",
-    help="Generated questions per task (times its share) "
-    f"[default: {TrainConfig.generated_questions}].",
-)
-@click.option(
-    "--steps",
-    type=int,
-    metavar="K",
-    help=f"Times the network reads the story, each read led by the one before [default: "
-    f"{ModelConfig.steps}].",
-)
-@click.option(
-    "--wordings",
-    type=click.Choice(["babi", "everyday"]),
-    help="How the generated stories are told: bAbI's own sentences, or as people say them "
-    f"[default: {TrainConfig.wordings}].",
-)
-@click.option("--resume", is_flag=True, help="Continue an interrupted run from DIR.partial.")
-@click.option("--overwrite", is_flag=True, help="Replace DIR if it exists.")
+@train_options
 def train(
     data, out_dir, epochs, batch_size, seed, valid_file, validation_split, questions, steps,
-    wordings, resume, overwrite,
+    wordings, distribute, devices, resume, overwrite,
 ):  # fmt: skip
     """Train a model on DATA and write the model folder DIR.
 
@@ -231,7 +199,8 @@ def train(
     built-in stories of all twenty tasks and the mixed stories (the harder tasks get more
     questions). Validation is --valid FILE or else a share of the stories, held out by story.
     Checkpoints go to DIR.partial; DIR appears only when the run is complete. Interrupted? Run
-    the same command with --resume.
+    the same command with --resume. --distribute trains on several devices or machines
+    (docs/SCALING.md).
     """
     import dataclasses
     import warnings
@@ -254,6 +223,8 @@ def train(
             resume=resume,
             overwrite=overwrite,
             model_options={} if steps is None else {"steps": steps},
+            distribute=distribute,
+            devices=devices,
             report=say,
             verbose=1 if sys.stdout.isatty() else 2,  # no redrawn, coloured bars in a file
         )

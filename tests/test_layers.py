@@ -20,7 +20,7 @@ LAYERS = [
     {"evaluation"},
     {"training", "answering"},
     {"frontends"},
-    {"cli", "__main__"},
+    {"cli", "cli_options", "__main__"},
 ]
 SUBPACKAGES = ["stories", "reading", "network", "evaluation", "training", "answering", "frontends"]
 

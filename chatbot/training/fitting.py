@@ -16,7 +16,7 @@ from chatbot.config import TrainConfig
 from chatbot.errors import RESUME, Message
 from chatbot.network.backend import keras
 from chatbot.network.model import build_model
-from chatbot.training import checkpoints, dataset
+from chatbot.training import checkpoints, dataset, distribute
 
 MONITOR = "val_answer_accuracy"  # Keras names a dict output's metric after the output
 
@@ -39,6 +39,7 @@ def fit(
     verbose: int = 0,
     report: Callable[[str], None] = print,
     callbacks: Sequence = (),
+    strategy=None,
 ) -> Fit:
     """Build the model, or resume it from the work folder, and fit it.
 
@@ -50,6 +51,7 @@ def fit(
         verbose: Keras progress: 0 silent, 1 progress bar, 2 one line per epoch.
         report: called with one line at a time for notices (resuming, interrupted).
         callbacks: extra Keras callbacks.
+        strategy: a tf.distribute strategy (`distribute.start`), or None for one process.
 
     Returns the `Fit`, holding a clean copy of the model with the best weights.
     """
@@ -64,7 +66,8 @@ def fit(
         _compile(model, settings)
         return model
 
-    model, state = checkpoints.start(partial, fingerprint, resume, new_model, report)
+    with distribute.scope(strategy):
+        model, state = checkpoints.start(partial, fingerprint, resume, new_model, report)
     stopping = checkpoints.ResumableEarlyStopping(
         state, partial, MONITOR, settings.patience, verbose
     )
@@ -78,7 +81,7 @@ def fit(
                 lambda epoch: learning_rate(settings, epoch)
             )
             everything = [schedule, stopping, progress, *callbacks]
-            _fit_epochs(model, prepared, settings, first_epoch, everything, verbose)
+            _fit_epochs(model, prepared, settings, first_epoch, everything, verbose, strategy)
         except KeyboardInterrupt:
             done = progress.state["epoch"] if progress.state else first_epoch
             where = f"interrupted after epoch {done}; the checkpoints are in {partial}: "
@@ -117,6 +120,7 @@ def _fit_epochs(
     first_epoch: int,
     callbacks: list,
     verbose: int,
+    strategy=None,
 ) -> None:
     """Keras' fit from `first_epoch` on, validating on the questions the loss can score."""
     config = prepared.config
@@ -133,6 +137,10 @@ def _fit_epochs(
     def epoch_batches(epoch):
         return Batches(prepared.arrays_of(epoch), size, seed, epoch, fixed, reads).cycled(steps)
 
+    if strategy is not None:  # Keras' fit fails there: see distribute
+        return distribute.fit_epochs(
+            strategy, model, settings, epoch_batches, validation, epochs, callbacks, verbose
+        )
     model.fit(
         _stream(
             lambda: (epoch_batches(e) for e in epochs),

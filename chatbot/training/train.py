@@ -12,6 +12,7 @@ This module imports Keras at the top: the CLI imports it only inside `chatbot tr
 import os
 import platform
 import shutil
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -30,6 +31,7 @@ from chatbot.network.folder import PLOT_FILE, not_a_model_folder, save_model_dir
 from chatbot.network.inference import ModelBundle
 from chatbot.stories.world.tasks import check_wordings
 from chatbot.training import dataset, fitting
+from chatbot.training import distribute as distributing
 from chatbot.training.work_folder import WorkFolder
 from chatbot.untrusted import MAX_STORY_SENTENCES
 
@@ -65,6 +67,8 @@ def train(
     verbose: int = 1,
     report: Callable[[str], None] | None = None,
     callbacks: Sequence = (),
+    distribute: str = "none",
+    devices: int | None = None,
 ) -> TrainResult:
     """Train a model on bAbI stories and write its folder.
 
@@ -82,6 +86,9 @@ def train(
         verbose: Keras progress: 0 silent, 1 progress bar, 2 one line per epoch.
         report: called with one line at a time for notices (sizes, overlap, where it saved).
         callbacks: extra Keras callbacks.
+        distribute: "none" (one process), "mirrored" (local GPUs, or `devices` logical CPU
+            devices) or "multi-worker" (TF_CONFIG's workers): `training.distribute`.
+        devices: for "mirrored", how many devices (logical CPU devices where there is no GPU).
 
     Returns:
         The `TrainResult`.
@@ -93,13 +100,26 @@ def train(
     """
     settings = _checked_settings(data, settings or TrainConfig(), valid, validation_split)
     report, out, started = report or (lambda line: None), Path(out), time.monotonic()
+    strategy = distributing.start(distribute, devices)
+    if not distributing.is_chief(strategy):  # trains along, into a folder of its own
+        with tempfile.TemporaryDirectory(prefix="chatbot-worker-") as own:
+            if resume and Path(f"{out}.partial").is_dir():  # the chief's, on a shared disk
+                shutil.copytree(f"{out}.partial", Path(own, f"{out.name}.partial"))
+            return _train(data, Path(own, out.name), settings, strategy, valid, resume, True,
+                          model_options, verbose, report, callbacks, started)  # fmt: skip
+    return _train(data, out, settings, strategy, valid, resume, overwrite, model_options,
+                  verbose, report, callbacks, started)  # fmt: skip
+
+
+def _train(data, out, settings, strategy, valid, resume, overwrite, model_options, verbose,
+           report, callbacks, started) -> TrainResult:  # fmt: skip
     check_replaceable(out, overwrite, not_a_model_folder)
     with WorkFolder(out) as claimed:  # ours, and locked: a second run to `out` is refused
         partial = claimed.path
         prepared = _prepare(data, claimed, settings, valid, model_options, report)
         fit = fitting.fit(
             prepared, settings, partial, resume=resume, verbose=verbose, report=report,
-            callbacks=callbacks,
+            callbacks=callbacks, strategy=strategy,
         )  # fmt: skip
         bundle, scored = _calibrated_bundle(fit, prepared, settings)
         bundle.metadata = _metadata(bundle, prepared, fit, scored, time.monotonic() - started)
