@@ -100,19 +100,24 @@ function renderAnswer(question, status, body) {
   byId("answers").prepend(card);
 }
 
+// One sentence with its attention: a bar, the percentage, the sentence.
+function weightedRow(item) {
+  const row = element("li");
+  const bar = element("span", "bar");
+  const fill = element("span");
+  fill.style.width = percent(item.weight);
+  bar.append(fill);
+  row.append(bar, element("span", "weight", percent(item.weight)));
+  row.append(element("span", "sentence", item.sentence));
+  return row;
+}
+
 // The chain of reasoning: the sentence each reading step rests on, in the order read.
 function chain(steps) {
   const list = element("ol", "chain");
   steps.forEach((step, index) => {
-    const top = step[0];
-    const row = element("li");
-    row.append(element("span", "step", `step ${index + 1}`));
-    const bar = element("span", "bar");
-    const fill = element("span");
-    fill.style.width = percent(top.weight);
-    bar.append(fill);
-    row.append(bar, element("span", "weight", percent(top.weight)));
-    row.append(element("span", "sentence", top.sentence));
+    const row = weightedRow(step[0]);
+    row.prepend(element("span", "step", `step ${index + 1}`));
     list.append(row);
   });
   return list;
@@ -123,14 +128,7 @@ function supportList(support) {
   const list = element("ul", "support");
   const shown = support.filter((item) => item.weight >= SHOWN_WEIGHT);
   for (const item of shown) {
-    const row = element("li");
-    const bar = element("span", "bar");
-    const fill = element("span");
-    fill.style.width = percent(item.weight);
-    bar.append(fill);
-    row.append(bar, element("span", "weight", percent(item.weight)));
-    row.append(element("span", "sentence", item.sentence));
-    list.append(row);
+    list.append(weightedRow(item));
   }
   wrapper.append(list);
   const hidden = support.length - shown.length;
