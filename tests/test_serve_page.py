@@ -109,6 +109,13 @@ def test_tell_ask_see_bars_undo_and_screenshot(page, tmp_path):
     assert rows[0].find_element(By.CSS_SELECTOR, ".sentence").text == "Mary moved to the bathroom."
     fill = rows[0].find_element(By.CSS_SELECTOR, ".bar span")
     assert fill.size["width"] > 0.9 * fill.find_element(By.XPATH, "..").size["width"]
+    # The chain of a network that reads in steps: one row per step, each with its sentence.
+    from chatbot.network.folder import default_model_dir, read_config
+
+    steps = read_config(default_model_dir())[0].steps
+    chain = answer.find_elements(By.CSS_SELECTOR, ".chain li")
+    assert len(chain) == (steps if steps > 1 else 0)
+    assert all(row.find_element(By.CSS_SELECTOR, ".sentence").text for row in chain)
 
     type_into(page, "question", "Is Sandra in the kitchen?")
     wait_for(page, lambda: len(answers()) == 2, "a second answer")
