@@ -62,6 +62,12 @@ _TRAIN = [
         metavar="N",
         help="With mirrored: the first N GPUs, or N logical CPU devices where there is no GPU.",
     ),
+    click.option(
+        "--start-from",
+        metavar="MODEL",
+        help="Start from the weights of this model folder (trained on the same data, same "
+        "--steps) instead of new ones: to train longer.",
+    ),
     click.option("--resume", is_flag=True, help="Continue an interrupted run from DIR.partial."),
     click.option("--overwrite", is_flag=True, help="Replace DIR if it exists."),
 ]

@@ -106,6 +106,7 @@ class TrainConfig(_Serializable):
     fresh_stories: bool = True  # built-in stories only: new ones every epoch, seeded by epoch
     wordings: str = "babi"  # the built-in stories told in bAbI's words, or "everyday" ones
     jit_compile: bool | str = "auto"  # XLA for training steps: Keras' "auto", True or False
+    start_from: str = ""  # a model folder whose weights the run starts from (same network)
 
 
 def _check_temperature(name: str, value) -> None:

@@ -11,7 +11,7 @@ import hashlib
 import json
 import random
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -100,6 +100,8 @@ def prepare(data, settings: TrainConfig, valid, model_options: dict, report) -> 
             inventory = inventory + _fresh_examples(settings, epoch)
     lexicon = _lexicon(inventory)
     vocabulary, answers, config = _describe(inventory, lexicon, settings, model_options)
+    if settings.start_from:
+        vocabulary, config = _started_from(settings.start_from, vocabulary, answers, config)
     overlap = _count_overlap(training.stories, validation.stories, train_examples, valid_examples)
     report(
         f"training on {len(train_examples)} questions ({len(training.stories)} stories), "
@@ -300,6 +302,38 @@ def _describe(examples, lexicon: Lexicon, settings: TrainConfig, model_options: 
             f"model options can set {', '.join(settable)}; received {sorted(model_options)}"
         )
     return vocabulary, answers, ModelConfig(**sized, **model_options)
+
+
+def _started_from(folder: str, vocabulary, answers, config: ModelConfig):
+    """The vocabulary and sizes of the model folder a run starts from (`--start-from`), which
+    must read everything this run's data holds."""
+    from chatbot.network.folder import load_model_dir
+
+    trained = load_model_dir(folder)
+    new = sorted(set(vocabulary.words) - set(trained.vocabulary.words))
+    larger = [
+        name
+        for name in ("max_words", "max_question_words")
+        if getattr(config, name) > getattr(trained.config, name)
+    ]
+    network = ("architecture", "embedding_dim", "hidden_dim", "blocks", "heads", "steps")
+    other = [name for name in network if getattr(config, name) != getattr(trained.config, name)]
+    if new or trained.answers != answers or larger or other:
+        differs = (
+            f"this run's data has {len(new)} words it never saw ({', '.join(new[:5])})"
+            if new
+            else f"this run's answers are {answers}, not {trained.answers}"
+            if trained.answers != answers
+            else f"this run's data has longer texts ({', '.join(larger)})"
+            if larger
+            else f"its network has another {', '.join(other)}"
+        )
+        raise ChatbotError(
+            f"--start-from {folder}: {differs}; start from a model trained on the same kind of "
+            "data with the same network, or leave --start-from out"
+        )
+    sized = replace(trained.config, temperature=1.0, form_temperatures={})
+    return trained.vocabulary, replace(sized, max_sentences=config.max_sentences)
 
 
 def _story_key(story) -> tuple:

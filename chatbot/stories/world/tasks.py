@@ -63,13 +63,15 @@ DEFAULT_TASKS = (6, 9, 10, 17, 18)  # bAbI's own yes/no tasks: what `generate` w
 # got tasks 1, 6, 9-14 and 20 right 99-100% of the time, and 2, 3, 5, 8, 15-17, 19 and the
 # mixed stories 56-92%; the next, with these shares at 0.5, 1 and 1.5, still erred most on
 # tasks 3, 2, 19 and 16 and the mixed stories, and short of 99.9% on 17 and 18.
+# The step network (issue 21) then read 2, 3 and 16 at 96-100% on stories of unseen names but
+# 4, 19 and 20 at 78%, 74% and 92%: those got more.
 TRAINING_SHARES = {
-    **dict.fromkeys((1, 6, 9, 10, 11, 12, 13, 14, 20), 0.5),
-    **dict.fromkeys((4, 7, 8, 15), 1.0),
+    **dict.fromkeys((1, 6, 9, 10, 11, 12, 13, 14), 0.5),
+    **dict.fromkeys((7, 8, 15, 20), 1.0),
     **dict.fromkeys((5, 17, 18), 1.5),
-    **dict.fromkeys((16, 19, MIX), 2.0),
-    2: 2.5,
-    3: 3.0,
+    **dict.fromkeys((16, MIX), 2.0),
+    **dict.fromkeys((2, 4), 2.5),
+    **dict.fromkeys((3, 19), 3.0),
 }
 SPLITS = ("train", "valid", "test")
 MAX_QUESTIONS = 1_000_000  # per task and split: ten times bAbI's largest files
