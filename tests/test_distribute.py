@@ -7,6 +7,7 @@ The first two tests share one set of runs, side by side: one epoch of three step
 questions, batches of 80). docs/SCALING.md says what is tested and what is not.
 """
 
+import contextlib
 import json
 import os
 import socket
@@ -73,11 +74,23 @@ def start(out, *arguments, tf_config_text=None, **variables):
     )  # fmt: skip
 
 
-def finish(process, timeout=600) -> str:
+def finish(process, timeout=1200) -> str:
     """Its standard output, once it has ended well."""
     stdout, stderr = process.communicate(timeout=timeout)
     assert process.returncode == 0, stderr[-3000:]
     return stdout
+
+
+@contextlib.contextmanager
+def ended(processes):
+    """The block, then any of `processes` still running killed (a test that failed)."""
+    try:
+        yield
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
 
 
 @pytest.fixture(scope="module")
@@ -97,9 +110,10 @@ def trained(tmp_path_factory):
             for index in range(2)
         ],
     }
-    for processes in runs.values():
-        for process in processes:
-            finish(process)
+    with ended([process for processes in runs.values() for process in processes]):
+        for processes in runs.values():
+            for process in processes:
+                finish(process)
     return {name: folder / name for name in runs}
 
 
@@ -159,15 +173,18 @@ def test_a_worker_killed_mid_epoch_stops_the_other_in_one_line_and_resume_finish
         "12", "--validation-split", "0.25", "--distribute", "multi-worker",
     ]  # fmt: skip
     ports = free_ports(2)
-    chief, other = (start_cli(arguments, tf_config(ports, index), tmp_path) for index in (0, 1))
-    deadline = time.monotonic() + 600
-    while not (partial / "state.json").exists():  # the first epoch is checkpointed
-        assert chief.poll() is None and time.monotonic() < deadline, chief.communicate()
-        time.sleep(0.1)
-    other.kill()  # in the second epoch: its steps wait for the other worker
-    other.communicate()
-    killed = time.monotonic()
-    _, stderr = chief.communicate(timeout=300)
+    workers = [start_cli(arguments, tf_config(ports, index), tmp_path) for index in (0, 1)]
+    with ended(workers):
+        chief, other = workers
+        deadline = time.monotonic() + 600
+        while not (partial / "state.json").exists():  # the first epoch is checkpointed
+            assert chief.poll() is None, chief.communicate()
+            assert time.monotonic() < deadline, "no epoch checkpointed in 600 s"
+            time.sleep(0.1)
+        other.kill()  # in the second epoch: its steps wait for the other worker
+        other.communicate()
+        killed = time.monotonic()
+        _, stderr = chief.communicate(timeout=600)
     noticed = time.monotonic() - killed
     assert chief.returncode == 1, stderr
     assert stderr.splitlines() == [
@@ -180,7 +197,8 @@ def test_a_worker_killed_mid_epoch_stops_the_other_in_one_line_and_resume_finish
 
     ports = free_ports(2)
     resumed = [start_cli([*arguments, "--resume"], tf_config(ports, i), tmp_path) for i in (0, 1)]
-    outputs = [finish(process) for process in resumed]
+    with ended(resumed):
+        outputs = [finish(process) for process in resumed]
     assert all("resuming after epoch" in output for output in outputs), outputs
     assert json.loads((out / "metadata.json").read_text())["training"]["epochs"] == 4
     assert sorted(path.name for path in tmp_path.iterdir()) == ["model", "tmp"]
