@@ -176,10 +176,10 @@ def test_a_worker_killed_mid_epoch_stops_the_other_in_one_line_and_resume_finish
     workers = [start_cli(arguments, tf_config(ports, index), tmp_path) for index in (0, 1)]
     with ended(workers):
         chief, other = workers
-        deadline = time.monotonic() + 600
+        deadline = time.monotonic() + 1200
         while not (partial / "state.json").exists():  # the first epoch is checkpointed
             assert chief.poll() is None, chief.communicate()
-            assert time.monotonic() < deadline, "no epoch checkpointed in 600 s"
+            assert time.monotonic() < deadline, "no epoch checkpointed in 1200 s"
             time.sleep(0.1)
         other.kill()  # in the second epoch: its steps wait for the other worker
         other.communicate()
