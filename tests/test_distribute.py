@@ -3,14 +3,10 @@ logical CPU devices and two local workers train the same tiny model, step for st
 alone, and a worker killed mid-epoch, stop the run in one line.
 
 Each run is a subprocess: logical devices and TF_CONFIG must be set before TensorFlow starts.
-<<<<<<< HEAD
 The first two tests share one set of runs, side by side: one epoch of three steps (221
-questions, batches of 80). docs/SCALING.md says what is tested and what is not.
-=======
-The runs go in parallel; one epoch of three steps (221 questions, batches of 80). A memory of
-8 sentences makes every batch as wide: each run traces its training step once, not once for
-each width (a run costs 40% less).
->>>>>>> main
+questions, batches of 80). A memory of 8 sentences makes every batch as wide: each run traces
+its training step once, not once for each width (a run costs 40% less). docs/SCALING.md says
+what is tested and what is not.
 """
 
 import contextlib
