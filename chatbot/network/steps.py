@@ -131,9 +131,34 @@ class StepReasoner(Reasoner):
         # words (batch, sentences, words, hidden), memories (batch, sentences, hidden), story
         # int (batch, sentences, words), question (batch, hidden), question_ids int (batch,
         # question_words)
+        return self.read_projected(
+            self.project_words(words), memories, story, question, question_ids
+        )
+
+    def project_words(self, words):
+        """The part of `word_match` that does not depend on the question: each word's state
+        times its half of the kernel, (..., words, hidden). Computed once per sentence, it
+        serves every question about it (network/split.py)."""
+        self._build_word_match()
+        return ops.matmul(words, self.word_match.kernel[: self.hidden_dim])
+
+    def read_projected(self, projected, memories, story, question, question_ids):
+        """The answer from projected word states (`project_words`), with the arguments of
+        `call` otherwise.
+
+        `word_match` reads each word's state beside its question match; its kernel is split in
+        two halves, one per input, so relu(concat(state, match) @ kernel + bias) is
+        relu(projected + match's row of (match embeddings @ lower half) + bias): the same
+        numbers, the word states' half computed without the question.
+        """
         memory_mask = ops.any(ops.not_equal(story, 0), axis=-1)  # (batch, sentences)
-        matched = self.match(question_matches(story, question_ids))
-        read = self.word_match(ops.concatenate([words, matched], axis=-1))
+        kernel = self.word_match.kernel[self.hidden_dim :]
+        matches = ops.matmul(self.match.embeddings, kernel)  # (question_words + 1, hidden)
+        read = ops.relu(
+            projected
+            + ops.take(matches, question_matches(story, question_ids), axis=0)
+            + self.word_match.bias
+        )  # (batch, sentences, words, hidden)
         word_mask = ops.cast(ops.not_equal(story, 0), read.dtype)[..., None]
         memories = memories + ops.max(read * word_mask, axis=2)  # relu: padding adds nothing
         memories = self.relate(memories, memory_mask)
@@ -159,6 +184,13 @@ class StepReasoner(Reasoner):
         hidden = self.answer_hidden(ops.concatenate([question, state, *reads], axis=-1))
         answer = ops.softmax(self.answer_logits(hidden), axis=-1)
         return answer, attention, ops.stack(steps, axis=1)
+
+    def _build_word_match(self):
+        """Build the two layers `read_projected` uses by their weights, not by calling them."""
+        if not self.match.built:
+            self.match.build()
+        if not self.word_match.built:
+            self.word_match.build((None, 2 * self.hidden_dim))
 
 
 def build_step_model(config) -> keras.Model:
