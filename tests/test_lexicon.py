@@ -184,3 +184,38 @@ def test_a_new_word_that_fits_its_place_wins_over_a_near_miss_unless_the_story_h
     # One edit from a known word of another role stays new: "towel" beside the place "tower".
     other = lexicon.read(["Mary went to the tower.", "John got the towel there."], (), KNOWN)
     assert other.roles["towel"] == "OBJECT" and other.unknown == ()
+
+
+def test_two_known_sentence_shapes_joined_by_and_are_known_where_training_joined_facts():
+    alone = ["Mary went to the hallway.", "John got the football there."]
+    joined = Lexicon.of_world().learn_shapes(
+        [*alone, "Mary went to the hallway and John got the football there."], []
+    )
+    both = "NAME went to the PLACE and NAME got the OBJECT there"
+    never = "NAME got the OBJECT there and NAME went to the PLACE"  # not met, yet two known facts
+    assert joined.sentence_shapes.joined and never in joined.sentence_shapes
+    strict = Lexicon.of_world().learn_shapes(alone, [])
+    assert not strict.sentence_shapes.joined and both not in strict.sentence_shapes
+    assert "NAME and NAME went to the PLACE" not in joined.sentence_shapes  # "NAME": no shape
+
+
+def test_joined_shapes_are_not_saved_and_load_as_known():
+    sentences = ["Mary went to the hallway.", "John got the football there.",
+                 "Mary went to the hallway and John got the football there."]  # fmt: skip
+    lexicon = Lexicon.of_world().learn_shapes(sentences, [])
+    saved = json.loads(lexicon.to_json())
+    assert sorted(saved["sentence_shapes"]) == [
+        "NAME got the OBJECT there", "NAME went to the PLACE"
+    ]  # fmt: skip
+    assert saved["joined_sentences"] is True
+    loaded = Lexicon.from_json(saved, "lexicon.json")
+    assert all(shape in loaded.sentence_shapes for shape in lexicon.sentence_shapes)
+    older = {key: value for key, value in saved.items() if key != "joined_sentences"}
+    older["sentence_shapes"] = dict(lexicon.sentence_shapes)  # before: every shape met, kept
+    assert Lexicon.from_json(older, "lexicon.json").sentence_shapes.joined
+
+
+def test_a_lexicon_whose_joined_flag_is_not_true_or_false_is_refused():
+    saved = json.loads(Lexicon.of_world().to_json())
+    with pytest.raises(ChatbotError, match="is not a lexicon file; rebuild the model folder"):
+        Lexicon.from_json({**saved, "joined_sentences": "yes"}, "lexicon.json")

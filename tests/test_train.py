@@ -286,6 +286,37 @@ def test_resume_refuses_a_checkpoint_of_other_settings(tmp_path):
     assert not out.exists()
 
 
+class WeightsAtStart:
+    """A Keras callback that keeps the model's weights as training begins."""
+
+    def __new__(cls, kept: list):
+        import keras
+
+        class Keep(keras.callbacks.Callback):
+            def on_train_begin(self, logs=None):
+                kept.extend(self.model.get_weights())
+
+        return Keep()
+
+
+@pytest.mark.slow
+def test_a_run_can_start_from_a_trained_models_weights(reference, tmp_path):
+    trained, at_start = reference[0], []
+    settings = tiny_settings(epochs=1, start_from=str(trained.path))  # the same words
+    again = tiny_train(tmp_path / "longer", settings=settings, callbacks=[WeightsAtStart(at_start)])
+    for mine, theirs in zip(at_start, trained.bundle.model.get_weights(), strict=True):
+        np.testing.assert_array_equal(mine, theirs)
+    assert again.bundle.vocabulary.words == trained.bundle.vocabulary.words
+    assert again.bundle.train_config.start_from == str(trained.path)  # said in config.json
+
+
+def test_start_from_refuses_another_network(reference, tmp_path):
+    settings = tiny_settings(start_from=str(reference[0].path))
+    with pytest.raises(ChatbotError, match="its network has another steps; start from a model"):
+        train(["generated"], tmp_path / "other", settings, model_options={**TINY, "steps": 1})
+    assert not (tmp_path / "other").exists()
+
+
 KILLED_RUN = """
 import sys
 import chatbot
