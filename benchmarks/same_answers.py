@@ -29,10 +29,15 @@ def main() -> None:
     parser.add_argument("--save", help="write the answers here (.npz)")
     parser.add_argument("--compare", help="compare with the answers saved here (.npz)")
     parser.add_argument("--chat", type=int, default=CHAT_QUESTIONS, help="questions via chat")
+    parser.add_argument(
+        "--conversation",
+        action="store_true",
+        help="load as chat does: answer through the compiled calls of fixed shapes once ready",
+    )
     arguments = parser.parse_args()
     if bool(arguments.save) == bool(arguments.compare):
         parser.error("give one of --save and --compare")
-    answers = collect(arguments.data, arguments.model, arguments.chat)
+    answers = collect(arguments.data, arguments.model, arguments.chat, arguments.conversation)
     if arguments.save:
         np.savez_compressed(arguments.save, **answers)
         print(f"saved {len(answers['probabilities'])} questions' answers to {arguments.save}")
@@ -41,14 +46,14 @@ def main() -> None:
     sys.exit(0 if compare(saved, answers) else 1)
 
 
-def collect(paths, model_dir, chat_questions: int) -> dict:
-    """Every answer of the three paths, as arrays."""
+def collect(paths, model_dir, chat_questions: int, conversation: bool = False) -> dict:
+    """Every answer of the three paths, as arrays (`conversation`: chat's, compiled first)."""
     from chatbot.answering.bot import Chatbot
     from chatbot.evaluation.evaluate import evaluate
     from chatbot.reading.features import encode_examples
     from chatbot.stories.babi import examples_of, read_paths
 
-    bot = Chatbot.load(model_dir)
+    bot = Chatbot.load(model_dir, wait=not conversation)
     bundle = bot.bundle
     examples = examples_of(read_paths(paths, "*_test.txt"))
     encoded = encode_examples(
@@ -64,6 +69,10 @@ def collect(paths, model_dir, chat_questions: int) -> dict:
     chat = []
     for example in examples[:chat_questions]:
         answer = bot.answer(list(example.story), example.question)
+        one = getattr(bundle._inference(), "one", None)
+        if conversation and one is not None:  # answer again once its shapes are compiled
+            one.wait()
+            answer = bot.answer(list(example.story), example.question)
         weights = [weight for step in answer.steps for _, weight in step]
         chat.append([answer.confidence, *(weights + [0.0] * (3 * 300 - len(weights)))[:900]])
         chat[-1].append(-1 if answer.label is None else bot.answers.index(answer.label))

@@ -135,6 +135,13 @@ class ModelBundle:
         names = [tensor.name for tensor in self.model.inputs]
         return self.model.inputs[names.index("story")].shape[1] is None
 
+    def prepare_conversation(self) -> None:
+        """Compile, in the background, the calls of fixed shapes that answer one question at a
+        time sooner (network/fixed_shapes.py; the step network only). `chat` asks for it."""
+        compiled = self._inference()
+        if hasattr(compiled, "prepare_conversation"):
+            compiled.prepare_conversation()
+
     def _checked(self, story, question) -> tuple[np.ndarray, np.ndarray]:
         story = np.asarray(story, dtype=np.int32)
         question = np.asarray(question, dtype=np.int32)

@@ -54,7 +54,9 @@ class LoadingModel:
 
     def _load(self, folder) -> None:
         try:
-            self._loading.set_result(load_quietly(folder))
+            bundle = load_quietly(folder)
+            bundle.prepare_conversation()  # a conversation: one question at a time
+            self._loading.set_result(bundle)
         except BaseException as error:  # handed to the thread that asks for the bundle
             self._loading.set_exception(error)
 

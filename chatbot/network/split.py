@@ -17,10 +17,13 @@ from collections import OrderedDict
 
 import numpy as np
 
+from chatbot.network.inference import _distinct_rows, width_bucket
+
 # Distinct sentences whose encodings are kept (each words x hidden floats: 6 KB for the
 # step-candidate model, so 50 MB at most): far more than the sentences of one evaluation batch
 # or a long conversation.
 CACHED_SENTENCES = 8192
+FEW = 4  # new sentences of one question encoded one by one by a compiled call of fixed shape
 
 
 def can_split(model) -> bool:
@@ -45,13 +48,28 @@ class SplitInference:
 
     def __init__(self, model, config, cached: int = CACHED_SENTENCES):
         self.cached = cached
+        self.model, self.config = model, config
         self._cache: OrderedDict[bytes, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._questions: OrderedDict[bytes, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
         self._encode, self._reason = _traced(model, config)
+        self.one = None  # the parts for one question at a time, once asked for
+
+    def prepare_conversation(self) -> None:
+        """Compile the parts of fixed shapes for one question at a time (`fixed_shapes`) in the
+        background, from then on used once ready: a conversation's answers."""
+        from chatbot.network.fixed_shapes import OneQuestion
+
+        with self._lock:
+            if self.one is None:
+                self.one = OneQuestion(self.model, self.config)
 
     def __call__(self, story: np.ndarray, question: np.ndarray):
-        from chatbot.network.inference import _distinct_rows
+        if self.one is not None and len(story) == 1:
+            return self._one_question(story[0], question[0])
+        return self._many(story, question)
 
+    def _many(self, story: np.ndarray, question: np.ndarray):
         count, slots, words = story.shape
         rows = story.reshape(count * slots, words)
         first, inverse = _distinct_rows(rows)
@@ -62,14 +80,48 @@ class SplitInference:
         )
         return answer.numpy(), steps.numpy()
 
+    def _one_question(self, story: np.ndarray, question: np.ndarray):
+        """`__call__` for one question (story (S, W), question (Q,)) through the compiled parts
+        of fixed shapes that are ready, the graph of dynamic shapes for the rest."""
+        from chatbot.network.fixed_shapes import QUESTION, SENTENCE
+
+        first, inverse = _distinct_rows(story)
+        distinct = np.ascontiguousarray(story[first])
+        projected, vectors = self.encodings(distinct)
+        width = width_bucket(len(story))
+        if not self.one.ready(width) or not self.one.ready(QUESTION):
+            answer, steps = self._reason(
+                projected, vectors, distinct, inverse[None].astype(np.int32), question[None]
+            )
+            self.one.prepare(SENTENCE, QUESTION, width, width_bucket(width + 1))  # after it
+            return answer.numpy(), steps.numpy()
+        self.one.prepare(width_bucket(width + 1))  # the story grows: the next width, ahead
+        key = question.tobytes()
+        with self._lock:
+            vector = self._questions.get(key)
+        if vector is None:
+            vector = self.one.question(question)
+            with self._lock:
+                self._questions[key] = vector
+                while len(self._questions) > self.cached:
+                    self._questions.popitem(last=False)
+        return self.one.reason(projected[inverse], vectors[inverse], story, vector, question)
+
     def encodings(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(projected word states (R, W, hidden), sentence vectors (R, hidden)) of distinct
-        sentence rows (R, W): from the cache, the rest encoded in one call."""
+        sentence rows (R, W): from the cache, the rest encoded in one call (or one compiled
+        call of fixed shape each, for the few of a conversation)."""
+        from chatbot.network.fixed_shapes import SENTENCE
+
         keys = [row.tobytes() for row in rows]
         with self._lock:
             found = [self._cache.get(key) for key in keys]
         missing = [index for index, entry in enumerate(found) if entry is None]
-        if missing:
+        one = self.one
+        if missing and one is not None and len(missing) <= FEW and one.ready(SENTENCE):
+            for index in missing:
+                found[index] = one.sentence(rows[index])
+        elif missing:
             projected, sentences = self._encode(rows[missing])
             projected, sentences = projected.numpy(), sentences.numpy()
             for position, index in enumerate(missing):
