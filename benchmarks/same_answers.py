@@ -53,7 +53,7 @@ def collect(paths, model_dir, chat_questions: int, conversation: bool = False) -
     from chatbot.reading.features import encode_examples
     from chatbot.stories.babi import examples_of, read_paths
 
-    bot = Chatbot.load(model_dir, wait=not conversation)
+    bot = Chatbot.load(model_dir, conversation=conversation)
     bundle = bot.bundle
     examples = examples_of(read_paths(paths, "*_test.txt"))
     encoded = encode_examples(
