@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from chatbot.errors import ChatbotError
 from chatbot.reading import near_miss
+from chatbot.reading.shapes import SentenceShapes, joined_flag
 from chatbot.reading.slots import (  # noqa: F401  (the lexicon's public names too)
     COLOUR,
     KIND,
@@ -59,44 +60,6 @@ CACHED_WORDS = 10_000  # unknown words whose near misses are remembered
 # What a lexicon.json may hold: far above any model's (the shipped one: 338 roles, 158 shapes),
 # low enough that reading it and looking words up in it stays quick.
 MAX_LEXICON_ENTRIES = 50_000
-JOINED = " and "  # what joins two facts in one sentence ("NAME went to the PLACE and ...")
-
-
-class SentenceShapes(dict):
-    """Shape -> an example sentence; where training joined facts with "and", a shape of two
-    known ones joined is known too.
-
-    The everyday stories join any two facts with "and", so keeping every pair met would hold
-    tens of thousands of shapes (40,055 for the first model trained on them, 5 MB of JSON);
-    kept apart, 12,560. "NAME and NAME went to the PLACE" is not two facts: "NAME" is no shape.
-    A model that never met two facts in one sentence (`joined` false) is not trusted to read
-    them: its shapes are only those it met.
-    """
-
-    def __init__(self, shapes=(), joined: bool | None = None):
-        super().__init__(shapes)
-        self.joined = False  # while it is worked out, `in` means met
-        self.joined = any(map(self._halves_known, self)) if joined is None else joined
-
-    def _halves_known(self, shape: str) -> bool:
-        parts = shape.split(JOINED)
-        return any(
-            JOINED.join(parts[:cut]) in self and JOINED.join(parts[cut:]) in self
-            for cut in range(1, len(parts))
-        )
-
-    def __contains__(self, shape) -> bool:
-        if dict.__contains__(self, shape):
-            return True
-        return self.joined and isinstance(shape, str) and self._halves_known(shape)
-
-    def compact(self) -> "SentenceShapes":
-        """A copy without the shapes that are two others joined (`in` still knows them)."""
-        kept = SentenceShapes(joined=self.joined)
-        for shape, example in sorted(self.items(), key=lambda item: len(item[0])):
-            if shape not in kept:  # its halves are shorter: kept, or known through theirs
-                kept[shape] = example
-        return SentenceShapes(sorted(kept.items()), joined=self.joined)
 
 
 @dataclass(frozen=True)
@@ -387,7 +350,7 @@ class Lexicon:
                 kept=frozenset(_strings(dict.fromkeys(data["kept"], ""))),
                 classes=_strings(data["classes"]),
                 sentence_shapes=SentenceShapes(
-                    _strings(data["sentence_shapes"]), _flag(data.get("joined_sentences"))
+                    _strings(data["sentence_shapes"]), joined_flag(data.get("joined_sentences"))
                 ),
                 question_shapes=_strings(data["question_shapes"]),
             )
@@ -409,12 +372,6 @@ class Lexicon:
                     "folder"
                 )
         return lexicon
-
-
-def _flag(data) -> bool | None:
-    if data is not None and not isinstance(data, bool):
-        raise TypeError
-    return data  # None: a file of before joined shapes were kept apart, which kept them all
 
 
 def _strings(data) -> dict[str, str]:
