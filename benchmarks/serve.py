@@ -3,7 +3,7 @@
 Starts `chatbot serve --port 0` (loopback only) and sends it, from 50 concurrent clients (one
 keep-alive connection each, asyncio in this process), 20,000 `POST /api/ask` requests in all:
 generated stories of tasks 6, 9, 10, 17 and 18, each question asked about the story up to it.
-Reports errors (any status but 200, or a reply that is not an answer), how many answers match
+Reports errors (any status but 200 or 422, or a reply that is not an answer), how many answers match
 the generator's, throughput, and p50/p99 latency (from sending a request to reading the whole
 reply); then the same for one client alone, and the median wall time of `chatbot ask` (a fresh
 process per question, as a script would call it) in the same run.
@@ -69,8 +69,9 @@ async def client(port: int, jobs: list, results: list) -> None:
             writer.write(request)
             status, body = await asyncio.wait_for(read_reply(reader), TIMEOUT_SECONDS)
             elapsed = time.perf_counter() - started
-            answer = json.loads(body).get("answer") if status == 200 else None
-            results.append((elapsed, status == 200 and answer is not None, answer == expected))
+            reply = json.loads(body) if status in (200, 422) else {}
+            answer = reply.get("answer")  # None when it cannot answer (422)
+            results.append((elapsed, "answer" in reply, answer == expected))
     finally:
         writer.close()
 
@@ -96,8 +97,9 @@ def summary(results: list, seconds: float) -> dict:
     }
 
 
-def start_server(model: str | None) -> tuple[subprocess.Popen, int]:
-    command = [sys.executable, "-m", "chatbot", "serve", "--port", "0"]
+def start_server(model: str | None, *options: str) -> tuple[subprocess.Popen, int]:
+    """`chatbot serve --port 0 OPTIONS` on `model`, started; (process, port)."""
+    command = [sys.executable, "-m", "chatbot", "serve", "--port", "0", *options]
     process = subprocess.Popen(
         command + (["--model", model] if model else []),
         stdout=subprocess.PIPE,
@@ -124,12 +126,18 @@ def seconds_per_ask(model: str | None, body: bytes, runs: int) -> float:
     return statistics.median(times)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def load_options(description: str, alone: int) -> argparse.ArgumentParser:
+    """The options of a load: --model, --clients, --questions and --alone (its default)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--model", help="model folder (default: the shipped default model)")
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients")
     parser.add_argument("--questions", type=int, default=20_000, help="requests in all")
-    parser.add_argument("--alone", type=int, default=1_000, help="requests from one client")
+    parser.add_argument("--alone", type=int, default=alone, help="requests from one client")
+    return parser
+
+
+def main() -> None:
+    parser = load_options(__doc__.splitlines()[0], 1_000)
     parser.add_argument("--asks", type=int, default=3, help="`chatbot ask` runs (median)")
     arguments = parser.parse_args()
 

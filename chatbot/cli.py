@@ -359,15 +359,23 @@ def chat(model_dir):
     metavar="ORIGIN",
     help="Let pages from ORIGIN (like https://example.org) call the API; repeatable.",
 )
-def serve(model_dir, host, port, cors_origins):
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes answering on the port, each with its own copy of the model (one a core).",
+)
+def serve(model_dir, host, port, cors_origins, workers):
     """Serve the chatbot as a web page and an HTTP API until Ctrl-C.
 
     GET / is the page; POST /api/ask takes {"story": "text" or ["sentence", ...], "question":
     "..."} and returns what `chatbot ask --json` prints (200 answered, 422 cannot answer, 400
     or 413 for a bad request, with {"error": "..."}); GET /api/info, GET /api/example?task=N
     and GET /healthz. It listens on 127.0.0.1 (this machine only) unless --host says otherwise.
-    Needs the web extra: pip install '.[web]'.
+    --workers N runs N processes on the one port (a core each answers; each holds the model in
+    memory). Needs the web extra: pip install '.[web]'.
     """
     from chatbot.frontends.serve import run_server
 
-    run_server(model_dir, host, port, cors_origins, report=click.echo)
+    run_server(model_dir, host, port, cors_origins, report=click.echo, workers=workers)

@@ -118,3 +118,12 @@ def test_example_takes_a_task_number_or_picks_one():
     assert example(None, rng)["task"] in TASKS
     with pytest.raises(BadRequest, match="no generator for task 'x'"):
         example("x", rng)
+
+
+def test_a_lone_question_runs_at_once_without_waiting_for_company():
+    bundle = SlowBundle()
+    bundle.release.set()
+    model = BatchedModel(bundle, max_batch=64)
+    probabilities, _ = model.predict(np.ones((1, 2, 3), dtype=np.int32), np.zeros((1, 4), "int32"))
+    assert bundle.batches == [1]  # run alone, as soon as it came: no wait for a fuller batch
+    assert probabilities.tolist() == [[6]]

@@ -140,6 +140,8 @@ class BatchedModel:
         return future.result()
 
     def _run(self) -> None:
+        # Whatever waits when the model comes free runs now, as one batch: a lone question never
+        # waits for company, and under load the batches grow by themselves.
         while True:
             jobs = [self._waiting.get()]
             while len(jobs) < self._max_batch:

@@ -27,14 +27,15 @@ MAX_REQUESTS = 1000  # in flight at once; more get 503
 BUSY = b'{"error": "the server is busy; try again in a moment"}'
 
 
-def guarded(protocol_class):
-    """`protocol_class` (uvicorn's HTTP protocol) with the time limits above and idle eviction."""
+def guarded(protocol_class, most: int = MAX_CONNECTIONS):
+    """`protocol_class` (uvicorn's HTTP protocol) with the time limits above and idle eviction
+    past `most` open connections."""
 
     class Guarded(protocol_class):
         def connection_made(self, transport) -> None:
             super().connection_made(transport)
             self._arm()
-            if len(self.connections) > MAX_CONNECTIONS:
+            if len(self.connections) > most:
                 _close_longest_idle(self.connections, keep=self)
 
         def connection_lost(self, exc) -> None:

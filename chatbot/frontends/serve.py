@@ -19,6 +19,7 @@ import importlib.resources
 import ipaddress
 import json
 import logging
+import os
 import random
 import resource
 import socket
@@ -71,7 +72,9 @@ class AsciiJSONResponse(JSONResponse):
         return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
-def build_app(bot, model_dir=None, cors_origins=(), loopback_only: bool = True, host: str = ""):
+def build_app(
+    bot, model_dir=None, cors_origins=(), loopback_only: bool = True, host: str = "", process=None
+):
     """The Starlette app answering with `bot` (whose model calls must be thread-safe).
 
     Args:
@@ -80,8 +83,9 @@ def build_app(bot, model_dir=None, cors_origins=(), loopback_only: bool = True, 
         cors_origins: origins whose pages may call the API (CORS); none by default.
         loopback_only: answer only requests whose Host is a loopback name or `host`.
         host: the address it listens on (127.0.0.2, say), which requests may name too.
+        process: added to `/api/info` (`serve_on` gives the worker's pid and the workers).
     """
-    info = api.describe(model_dir, bot)
+    info = api.describe(model_dir, bot) | (process or {})
     pages = {
         route: Response(_page_file(name), media_type=media_type, headers=PAGE_HEADERS)
         for route, (name, media_type) in PAGE_FILES.items()
@@ -169,14 +173,20 @@ async def _server_error(request, error: Exception):
     return AsciiJSONResponse({"error": f"the server failed: {error}"}, status_code=500)
 
 
-def listen(host: str, port: int) -> socket.socket:
-    """A socket bound to (host, port); port 0 picks a free one. Raises ChatbotError if taken."""
+def listen(host: str, port: int, share_port: bool = False) -> socket.socket:
+    """A socket bound to (host, port); port 0 picks a free one. Raises ChatbotError if taken.
+
+    With `share_port`, other sockets of this user may bind the same port (SO_REUSEPORT) and the
+    kernel spreads new connections over them: `frontends.workers` gives each worker one.
+    """
     try:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         # IPPROTO_TCP named, so asyncio sets TCP_NODELAY on each connection: without it, a
         # reply's body waits for the client to acknowledge its headers (some 40 ms).
         sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if share_port:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         sock.bind((host, port))
         sock.listen(BACKLOG)  # now: a client that comes early waits instead of being refused
     except OSError as error:
@@ -221,7 +231,9 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def run_server(model_dir=None, host="127.0.0.1", port=8000, cors_origins=(), report=print):
+def run_server(
+    model_dir=None, host="127.0.0.1", port=8000, cors_origins=(), report=print, workers=1
+):
     """Load the model once and serve until Ctrl-C, then finish the requests in flight.
 
     Args:
@@ -229,36 +241,69 @@ def run_server(model_dir=None, host="127.0.0.1", port=8000, cors_origins=(), rep
         host, port: where to listen; port 0 picks a free port (the URL reported names it).
         cors_origins: origins whose pages may call the API.
         report: prints a line (where it listens, when it stops).
+        workers: processes answering on the port, each with its own model (`frontends.workers`).
     """
-    from chatbot.answering.bot import Chatbot
-    from chatbot.network.loading import load_quietly
-    from chatbot.text import tokenize
+    check_host(host)
+    if workers > 1:
+        from chatbot.frontends.workers import run_workers
 
+        run_workers(workers, model_dir, host, port, cors_origins, report)
+        return
+    sock = listen(host, port)  # before the slow model load: a taken port fails at once
+    address, bound_port = sock.getsockname()[:2]
+    shown = f"[{address}]" if ":" in address else address
+    started = f"chatbot serve: http://{shown}:{bound_port}/ (Ctrl-C stops)"
+    try:
+        serve_on(sock, model_dir, host, cors_origins, on_ready=lambda: report(started))
+    except KeyboardInterrupt:  # uvicorn already stopped gracefully, then re-raised the Ctrl-C
+        pass
+    report("chatbot serve: stopped")
+
+
+def check_host(host: str) -> None:
+    """Refuse an empty --host with a clear UsageError."""
     if not host.strip():
         raise UsageError(
             "--host is empty; give an address of this machine, like 127.0.0.1 (this machine "
             "only) or 0.0.0.0 (every network it is on)"
         )
-    sock = listen(host, port)  # before the slow model load: a taken port fails at once
+
+
+def serve_on(sock, model_dir, host, cors_origins, on_ready, workers: int = 1) -> None:
+    """Load the model, then serve on the listening socket `sock` until Ctrl-C or SIGTERM.
+
+    Args:
+        sock: from `listen`.
+        model_dir, host, cors_origins: as `run_server` takes them.
+        on_ready: called once the model is loaded, just before serving.
+        workers: how many processes share the port: this one takes 1/`workers` of the limits
+            on open connections and requests in flight, so that the server's totals hold.
+    """
+    from chatbot.answering.bot import Chatbot
+    from chatbot.network.loading import load_quietly
+    from chatbot.text import tokenize
+
     bot = Chatbot(api.BatchedModel(load_quietly(model_dir)))  # one model, shared by requests
     tokenize("warm up")  # imports NLTK (seconds) now rather than in the first request
-    app = build_app(bot, model_dir, cors_origins, loopback_only=is_loopback(host), host=host)
+    app = build_app(
+        bot,
+        model_dir,
+        cors_origins,
+        is_loopback(host),
+        host,
+        {"pid": os.getpid(), "workers": workers},
+    )
     _allow_many_files()
     logging.getLogger("uvicorn.error").addFilter(connections.QuietCancel())
+    share = -(-connections.MAX_CONNECTIONS // workers), -(-connections.MAX_REQUESTS // workers)
     config = uvicorn.Config(
-        connections.RequestLimit(app),
-        http=connections.guarded(_protocol_class()),
+        connections.RequestLimit(app, most=share[1]),
+        http=connections.guarded(_protocol_class(), most=share[0]),
         log_level="warning",
         access_log=False,
         lifespan="off",
         limit_concurrency=None,  # connections.RequestLimit: idle connections do not count
         timeout_graceful_shutdown=GRACEFUL_SECONDS,
     )
-    address, bound_port = sock.getsockname()[:2]
-    shown = f"[{address}]" if ":" in address else address
-    report(f"chatbot serve: http://{shown}:{bound_port}/ (Ctrl-C stops)")
-    try:
-        uvicorn.Server(config).run(sockets=[sock])
-    except KeyboardInterrupt:  # uvicorn already stopped gracefully, then re-raised the Ctrl-C
-        pass
-    report("chatbot serve: stopped")
+    on_ready()
+    uvicorn.Server(config).run(sockets=[sock])
