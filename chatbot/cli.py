@@ -191,7 +191,7 @@ def convert(files, out_dir, seed):
 @train_options
 def train(
     data, out_dir, epochs, batch_size, seed, valid_file, validation_split, questions, steps,
-    wordings, distribute, devices, start_from, resume, overwrite,
+    wordings, distribute, devices, learning_rate, start_from, resume, overwrite,
 ):  # fmt: skip
     """Train a model on DATA and write the model folder DIR.
 
@@ -208,7 +208,7 @@ def train(
     from chatbot.training.train import train as train_model
 
     given = dict(epochs=epochs, batch_size=batch_size, seed=seed, wordings=wordings)
-    given["start_from"] = start_from
+    given.update(start_from=start_from, learning_rate=learning_rate)
     given["generated_questions"] = questions
     settings = dataclasses.replace(
         TrainConfig(), **{name: value for name, value in given.items() if value is not None}

@@ -63,6 +63,13 @@ _TRAIN = [
         help="With mirrored: the first N GPUs, or N logical CPU devices where there is no GPU.",
     ),
     click.option(
+        "--learning-rate",
+        type=float,
+        metavar="RATE",
+        help=f"The rate of the first half of the epochs; it then falls to a tenth [default: "
+        f"{TrainConfig.learning_rate}].",
+    ),
+    click.option(
         "--start-from",
         metavar="MODEL",
         help="Start from the weights of this model folder (trained on the same data, same "

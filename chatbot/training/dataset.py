@@ -290,7 +290,7 @@ def _describe(examples, lexicon: Lexicon, settings: TrainConfig, model_options: 
     sized = {
         "vocabulary_size": len(vocabulary),
         "answer_count": len(answers),
-        "max_sentences": min(settings.memory, max(len(example.story) for example in examples)),
+        "max_sentences": _memory(examples, settings, model_options),
         "max_words": max((len(tokenize(text)) for text in sentences), default=1),
         "max_question_words": max(len(tokenize(text)) for text in questions),
     }
@@ -302,6 +302,15 @@ def _describe(examples, lexicon: Lexicon, settings: TrainConfig, model_options: 
             f"model options can set {', '.join(settable)}; received {sorted(model_options)}"
         )
     return vocabulary, answers, ModelConfig(**sized, **model_options)
+
+
+def _memory(examples, settings: TrainConfig, model_options: dict) -> int:
+    """The sentences a question sees. Our networks' memory has no weight per slot, so they read
+    `settings.memory` sentences whatever the longest story of training (sentence ages beyond it
+    share its age bucket); the tutorial's network has a slot each, sized to the data."""
+    longest = max(len(example.story) for example in examples)
+    tutorial = model_options.get("architecture") == "tutorial"
+    return min(settings.memory, longest) if tutorial else settings.memory
 
 
 def _started_from(folder: str, vocabulary, answers, config: ModelConfig):
