@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, replace
 
 from chatbot.stories import babi
+from chatbot.stories.world.everyday_words import ALL_KINDS
 from chatbot.stories.world.phrasings import (
     BEING,
     DIRECTIONS,
@@ -50,9 +51,8 @@ from chatbot.stories.world.phrasings import (
     STATES,
     TIMES,
 )
-from chatbot.stories.world.words import KINDS_15
 
-SINGULAR = {plural: kind for kind, plural in KINDS_15.items()}  # "mice" -> "mouse"
+SINGULAR = {plural: kind for kind, plural in ALL_KINDS.items()}  # "mice" -> "mouse"
 
 KEEP = 0.25  # of the sentences left in bAbI's words, as they were
 PRONOUN = 0.4  # of the sentences about whom the sentence before was about, told by a pronoun
