@@ -140,3 +140,27 @@ def tiny_model_dir(tiny_bundle, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("models") / "tiny"
     save_model_dir(tiny_bundle(), path)
     return path
+
+
+@pytest.fixture(scope="session")
+def tiny_bot(tiny_model_dir):
+    """The tiny model folder loaded once (`Chatbot.load`): loading takes seconds."""
+    from chatbot.answering.bot import Chatbot
+
+    return Chatbot.load(tiny_model_dir)
+
+
+@pytest.fixture
+def quick_load(monkeypatch, tiny_bot, tiny_model_dir):
+    """`Chatbot.load` hands back `tiny_bot` for the tiny model's folder, so that commands run
+    in-process (`ask --model` it) skip the load; other folders load as usual."""
+    from chatbot.answering.bot import Chatbot
+
+    real_load = Chatbot.load.__func__
+
+    def load(cls, path=None, wait=True):
+        if path is not None and Path(path) == tiny_model_dir:
+            return tiny_bot
+        return real_load(cls, path, wait)
+
+    monkeypatch.setattr(Chatbot, "load", classmethod(load))

@@ -14,7 +14,7 @@ STARTED = "chatbot serve: http://"
 class Served:
     """`python -m chatbot serve ARGUMENTS --port 0`, started and waited for; `url` ends in "/"."""
 
-    def __init__(self, *arguments: str):
+    def __init__(self, *arguments: str, wait: bool = True):
         environment = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "chatbot", "serve", *arguments, "--port", "0"],
@@ -23,6 +23,24 @@ class Served:
             text=True,
             env=environment,
         )
+        if wait:
+            self.wait()
+
+    @classmethod
+    def side_by_side(cls, *argument_lists: list[str]):
+        """Yields servers started at once (each loads its model meanwhile) and waited for; stops
+        them all after. For a fixture: `yield from Served.side_by_side(arguments, ...)`."""
+        servers = [cls(*arguments, wait=False) for arguments in argument_lists]
+        try:
+            for served in servers:
+                served.wait()
+            yield servers
+        finally:
+            for served in servers:
+                served.stop()
+
+    def wait(self) -> None:
+        """Wait until the server listens: it prints its address."""
         line = self.process.stdout.readline()  # the model loads first: seconds
         if not line.startswith(STARTED):
             self.process.kill()

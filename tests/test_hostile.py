@@ -285,11 +285,30 @@ def test_mistakes_has_an_upper_bound(capsys):
 
 
 def chat(model: Path, script: bytes, tmp_path: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, HOME=str(tmp_path), PYTHONPATH=str(ROOT))
-    return subprocess.run(
-        [sys.executable, "-m", "chatbot", "chat", "--model", str(model)],
-        input=script, capture_output=True, env=env, timeout=300,
-    )  # fmt: skip
+    return chats(model, [script], tmp_path)[0]
+
+
+def chats(model: Path, scripts: list[bytes], tmp_path: Path) -> list[subprocess.CompletedProcess]:
+    """`chatbot chat` on each script, the sessions side by side (each loads TensorFlow), each
+    with a home of its own (the first's is `tmp_path`)."""
+    homes = [tmp_path, *(tmp_path / f"home{index}" for index in range(1, len(scripts)))]
+    command = [sys.executable, "-m", "chatbot", "chat", "--model", str(model)]
+    processes = []
+    for home in homes:
+        home.mkdir(exist_ok=True)
+        env = dict(os.environ, HOME=str(home), PYTHONPATH=str(ROOT))
+        processes.append(
+            subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=env)
+        )  # fmt: skip
+    done = []
+    for process, script in zip(processes, scripts, strict=True):
+        try:
+            out, err = process.communicate(script, timeout=300)
+        finally:
+            process.kill()
+        done.append(subprocess.CompletedProcess(command, process.returncode, out, err))
+    return done
 
 
 @pytest.mark.parametrize("script", [b"Mary moved to the bathroom.\n", b":quit\n", b""])
@@ -303,8 +322,7 @@ def test_chat_with_an_unloadable_model_exits_1_even_without_a_question(model, tm
 
 
 def test_quitting_chat_while_the_model_loads_exits_0(tiny, tmp_path):
-    for script in (b":quit\n", b""):
-        done = chat(tiny, script, tmp_path)
+    for done in chats(tiny, [b":quit\n", b""], tmp_path):
         assert (done.returncode, done.stdout) == (0, b"")
 
 

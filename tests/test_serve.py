@@ -28,20 +28,28 @@ def tiny_model(tiny_model_dir):
 
 
 @pytest.fixture(scope="module")
-def server(tiny_model):
-    served = Served("--model", str(tiny_model))
-    yield served
-    served.stop()
+def servers(tiny_model):
+    """The server, and a second one with --cors, started side by side; the Ctrl-C test (the
+    last to use the second) stops it."""
+    yield from Served.side_by_side(
+        ["--model", str(tiny_model)], ["--model", str(tiny_model), "--cors", "https://example.org"]
+    )
+
+
+@pytest.fixture(scope="module")
+def server(servers):
+    return servers[0]
 
 
 def ask_json(capsys, model, story, question):
+    """`chatbot ask --json` in-process (with `quick_load`, on the tiny model loaded once)."""
     code, out, _ = run(
         capsys, "ask", "--model", str(model), "--story", story, "--question", question, "--json"
     )
     return code, json.loads(out)
 
 
-def test_ask_returns_what_ask_json_prints(server, tiny_model, capsys):
+def test_ask_returns_what_ask_json_prints(server, tiny_model, capsys, quick_load):
     status, body = server.json("/api/ask", {"story": STORY, "question": QUESTION})
     code, expected = ask_json(capsys, tiny_model, STORY, QUESTION)
     assert (status, code) == (200, 0)
@@ -58,7 +66,7 @@ def test_story_as_a_list_of_sentences_answers_alike(server):
     assert as_list == as_text
 
 
-def test_cannot_answer_is_422_with_the_same_json(server, tiny_model, capsys):
+def test_cannot_answer_is_422_with_the_same_json(server, tiny_model, capsys, quick_load):
     for question, unknown in [
         ("Is Mary in the bathrom?", ["bathrom"]),
         ("Is Zorblax in the bathroom?", []),
@@ -71,7 +79,9 @@ def test_cannot_answer_is_422_with_the_same_json(server, tiny_model, capsys):
     assert body["reason"].startswith('the story never mentions "Zorblax"')
 
 
-def test_a_question_that_needs_a_sentence_it_could_not_read_is_422(server, tiny_model, capsys):
+def test_a_question_that_needs_a_sentence_it_could_not_read_is_422(
+    server, tiny_model, capsys, quick_load
+):
     story = f"{STORY} Mary went to the hallway or the bedroom."
     status, body = server.json("/api/ask", {"story": story, "question": QUESTION})
     code, expected = ask_json(capsys, tiny_model, story, QUESTION)
@@ -225,11 +235,8 @@ def test_many_requests_at_once_get_their_own_answers(server):
 
 
 @pytest.fixture(scope="module")
-def cors_server(tiny_model):
-    """A second server, with --cors; the Ctrl-C test (the last to use it) stops it."""
-    served = Served("--model", str(tiny_model), "--cors", "https://example.org")
-    yield served
-    served.stop()
+def cors_server(servers):
+    return servers[1]
 
 
 def test_cors_only_for_the_origin_given(cors_server):

@@ -2,8 +2,9 @@
 timed out and never lock others out, `--host` is checked, and shutdown prints no traceback.
 
 One real server (a copy of conftest's tiny model, its metadata.json and config.json holding a
-lone surrogate and a "folder" key) serves every test; the last test stops it with Ctrl-C while
-slow requests are in flight and reads everything it printed.
+lone surrogate and a "folder" key) serves every test, a second one on 127.0.0.2 started beside
+it; the last test stops it with Ctrl-C while slow requests are in flight and reads everything
+it printed.
 """
 
 import json
@@ -37,9 +38,16 @@ def model(tiny_model_dir, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def server(model):
-    with Served("--model", str(model)) as served:
-        yield served
+def servers(model):
+    """The server, and one on another loopback address, started side by side."""
+    yield from Served.side_by_side(
+        ["--model", str(model)], ["--model", str(model), "--host", "127.0.0.2"]
+    )
+
+
+@pytest.fixture(scope="module")
+def server(servers):
+    return servers[0]
 
 
 @pytest.mark.parametrize(
@@ -143,11 +151,11 @@ def test_an_empty_host_is_refused_in_one_line(capsys):
     )
 
 
-def test_another_loopback_address_answers_requests_naming_it(model):
-    with Served("--model", str(model), "--host", "127.0.0.2") as served:
-        assert served.url.startswith("http://127.0.0.2:")
-        assert served.call("/healthz")[0] == 200
-        assert served.call("/healthz", headers={"Host": "evil.example"})[0] == 400
+def test_another_loopback_address_answers_requests_naming_it(servers):
+    served = servers[1]
+    assert served.url.startswith("http://127.0.0.2:")
+    assert served.call("/healthz")[0] == 200
+    assert served.call("/healthz", headers={"Host": "evil.example"})[0] == 400
 
 
 def test_ctrl_c_with_slow_requests_in_flight_prints_no_traceback(server):

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -240,15 +241,9 @@ def test_a_run_writes_a_complete_model_folder(reference):
 
 
 @pytest.mark.slow
-def test_the_same_seed_gives_the_same_validation_accuracy(reference, tmp_path):
-    again = tiny_train(tmp_path / "model")
-    assert again.history == reference[0].history
-    accuracy = again.metadata["validation"]["accuracy"]
-    assert accuracy == reference[0].metadata["validation"]["accuracy"]
-
-
-@pytest.mark.slow
-def test_an_interrupted_run_resumes_to_the_same_model(reference, tmp_path):
+def test_the_same_seed_gives_the_same_model_even_interrupted_and_resumed(reference, tmp_path):
+    """A second run of the reference's seed, interrupted after its first epoch and resumed,
+    ends with the reference's history, weights and validation accuracy."""
     out = tmp_path / "model"
     out.mkdir()
     old = {"model.keras": b"the old model", "config.json": b"{}"}  # what --overwrite may replace
@@ -268,22 +263,14 @@ def test_an_interrupted_run_resumes_to_the_same_model(reference, tmp_path):
     resumed = tiny_train(out, overwrite=True, resume=True, report=lines.append)
     assert lines[-2] == f"resuming after epoch 1 from {work_folder(out)}"
     assert resumed.history == reference[0].history
+    accuracy = resumed.metadata["validation"]["accuracy"]
+    assert accuracy == reference[0].metadata["validation"]["accuracy"]
     for mine, theirs in zip(
         resumed.bundle.model.get_weights(), reference[0].bundle.model.get_weights(), strict=True
     ):
         np.testing.assert_array_equal(mine, theirs)
     assert folder_bytes(out)["model.keras"] != old["model.keras"]
     assert not work_folder(out).exists()
-
-
-@pytest.mark.slow
-def test_resume_refuses_a_checkpoint_of_other_settings(tmp_path):
-    out = tmp_path / "model"
-    with pytest.raises(KeyboardInterrupt):
-        tiny_train(out, callbacks=[InterruptAfterFirstEpoch()])
-    with pytest.raises(ChatbotError, match="other data or settings; train with `resume=False`"):
-        tiny_train(out, resume=True, settings=tiny_settings(seed=1))
-    assert not out.exists()
 
 
 class WeightsAtStart:
@@ -297,17 +284,6 @@ class WeightsAtStart:
                 kept.extend(self.model.get_weights())
 
         return Keep()
-
-
-@pytest.mark.slow
-def test_a_run_can_start_from_a_trained_models_weights(reference, tmp_path):
-    trained, at_start = reference[0], []
-    settings = tiny_settings(epochs=1, start_from=str(trained.path))  # the same words
-    again = tiny_train(tmp_path / "longer", settings=settings, callbacks=[WeightsAtStart(at_start)])
-    for mine, theirs in zip(at_start, trained.bundle.model.get_weights(), strict=True):
-        np.testing.assert_array_equal(mine, theirs)
-    assert again.bundle.vocabulary.words == trained.bundle.vocabulary.words
-    assert again.bundle.train_config.start_from == str(trained.path)  # said in config.json
 
 
 def test_start_from_refuses_another_network(reference, tmp_path):
@@ -330,7 +306,7 @@ train(["generated"], sys.argv[1], settings,
 
 
 @pytest.mark.slow
-def test_a_killed_run_leaves_no_folder_and_resumes(tmp_path):
+def test_a_killed_run_leaves_no_folder_and_resumes_with_its_own_settings_only(tmp_path):
     out = tmp_path / "model"
     state = work_folder(out) / "state.json"
     process = subprocess.Popen([sys.executable, "-c", KILLED_RUN, str(out)], cwd=tmp_path)
@@ -347,7 +323,11 @@ def test_a_killed_run_leaves_no_folder_and_resumes(tmp_path):
     done = json.loads(state.read_text())["epoch"]
     assert done >= 1
 
-    result = tiny_train(out, resume=True, settings=tiny_settings(epochs=done + 1, patience=10_000))
+    settings = tiny_settings(epochs=done + 1, patience=10_000)
+    with pytest.raises(ChatbotError, match="other data or settings; train with `resume=False`"):
+        tiny_train(out, resume=True, settings=replace(settings, seed=1))
+    assert not out.exists()
+    result = tiny_train(out, resume=True, settings=settings)
     assert result.metadata["training"]["epochs"] == done + 1
     assert load_model_dir(out).config == result.bundle.config
     assert not work_folder(out).exists()
@@ -419,24 +399,13 @@ def test_script_is_the_same_command(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_valid_file_replaces_the_split(tmp_path):
-    valid = tmp_path / "qa6_yes-no-questions_valid.txt"
-    stories = world.generate_stories(6, 12, seed=5, split="valid")
-    babi.write_stories(stories, valid)
-    result = tiny_train(tmp_path / "model", valid=valid, settings=tiny_settings(epochs=1))
-    validation = result.metadata["validation"]
-    assert validation["data"] == [
-        {"path": str(valid), "sha256": hashlib.sha256(valid.read_bytes()).hexdigest()}
-    ]
-    trained = sum(len(story.questions) for story in generated_stories())
-    assert (result.metadata["training"]["questions"], validation["questions"]) == (trained, 12)
-    assert list(validation["per_task"]) == ["qa6"]
-    assert validation["overlap"] == count_overlap(generated_stories(), stories)
-
-
-@pytest.mark.slow
-def test_metadata_says_what_chatbot_evaluate_says_on_the_same_stories(capsys, tmp_path):
-    """One definition of "correct": unknown words and unseen answers count alike in both."""
+def test_a_valid_file_replaces_the_split_and_a_run_can_start_from_a_trained_model(
+    reference, capsys, tmp_path
+):
+    """One run, starting from the reference's weights, validated on a file: the file replaces
+    the split, the metadata says what `chatbot evaluate` says of the same stories (one
+    definition of "correct": unknown words and unseen answers count alike in both), and the
+    run began from the reference's weights and words."""
     valid = tmp_path / "qa6_yes-no-questions_valid.txt"
     stories = world.generate_stories(6, 12, seed=5, split="valid")
     stories[0].lines[0] = babi.Sentence(1, "Zorblax went to the kitchen.")  # an unknown word
@@ -444,7 +413,29 @@ def test_metadata_says_what_chatbot_evaluate_says_on_the_same_stories(capsys, tm
     valid.write_text(
         valid.read_text() + "1 Mary went to the moon.\n2 Is Mary on the moon? \tsure\t1\n"
     )
-    result = tiny_train(tmp_path / "model", valid=valid, settings=tiny_settings(epochs=1))
+    trained, at_start = reference[0], []
+    settings = tiny_settings(epochs=1, start_from=str(trained.path))  # the same words
+    result = tiny_train(
+        tmp_path / "model", valid=valid, settings=settings, callbacks=[WeightsAtStart(at_start)]
+    )
+
+    # --start-from: the reference's weights at the start, its words, said in config.json.
+    for mine, theirs in zip(at_start, trained.bundle.model.get_weights(), strict=True):
+        np.testing.assert_array_equal(mine, theirs)
+    assert result.bundle.vocabulary.words == trained.bundle.vocabulary.words
+    assert result.bundle.train_config.start_from == str(trained.path)
+
+    # The file replaces the split.
+    validation = result.metadata["validation"]
+    assert validation["data"] == [
+        {"path": str(valid), "sha256": hashlib.sha256(valid.read_bytes()).hexdigest()}
+    ]
+    questions = sum(len(story.questions) for story in generated_stories())
+    assert (result.metadata["training"]["questions"], validation["questions"]) == (questions, 13)
+    assert list(validation["per_task"]) == ["qa6"]
+    assert validation["overlap"] == count_overlap(generated_stories(), babi.read_stories(valid))
+
+    # metadata.json says what `chatbot evaluate` says on the same stories.
     report = tmp_path / "report.json"
     code, _, _ = run(capsys, "evaluate", str(valid), "--model", str(result.path), "--json",
                      str(report))  # fmt: skip
@@ -460,26 +451,22 @@ def test_metadata_says_what_chatbot_evaluate_says_on_the_same_stories(capsys, tm
 
 
 @pytest.mark.slow
-def test_a_valid_folder_means_its_valid_files(tmp_path):
+def test_our_network_trains_saves_and_loads_with_supervised_attention(tmp_path):
+    """The relational network itself through the same path: fit, save, load, same outputs;
+    validated on a folder, meaning its valid files."""
+    from chatbot.reading.features import encode_examples
+
     folder = tmp_path / "generated"
     world.generate_files(folder, questions=20, seed=5, tasks=(6, 9))  # 2 questions per valid file
-    result = tiny_train(tmp_path / "model", valid=folder, settings=tiny_settings(epochs=1))
+    settings = tiny_settings(epochs=2)
+    result = train(
+        ["generated"], tmp_path / "ours", settings, valid=folder, verbose=0,
+        model_options={"embedding_dim": 4, "hidden_dim": 8},
+    )  # fmt: skip
     validation = result.metadata["validation"]
     names = [Path(source["path"]).name for source in validation["data"]]
     assert names == ["qa6_yes-no-questions_valid.txt", "qa9_simple-negation_valid.txt"]
     assert validation["questions"] == 4
-
-
-@pytest.mark.slow
-def test_our_network_trains_saves_and_loads_with_supervised_attention(tmp_path):
-    """The relational network itself through the same path: fit, save, load, same outputs."""
-    from chatbot.reading.features import encode_examples
-
-    settings = tiny_settings(epochs=2)
-    result = train(
-        ["generated"], tmp_path / "ours", settings, verbose=0,
-        model_options={"embedding_dim": 4, "hidden_dim": 8},
-    )  # fmt: skip
     assert result.bundle.config.architecture == "relational" and result.bundle.steps == 3
     # Each reading step's supporting sentence is a training target.
     losses = result.history["steps_loss"]
