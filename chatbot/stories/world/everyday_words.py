@@ -165,13 +165,19 @@ def recast(lines: list, rng: random.Random, split: str) -> list:
     objects, containers, kinds and colours (see the module's docstring).
 
     Args:
-        lines: the story's `babi.Sentence` and `babi.Question` lines.
+        lines: the story's `babi.Sentence` and `babi.Question` lines, in any wordings.
         rng: the stream the choices are drawn from.
         split: "train", "valid" or "test": only test stories use the held-out words.
     """
-    words = {match for line in lines for match in _WORD.findall(line.text)}
+    words = set(_WORD.findall("\n".join(line.text for line in lines)))
     mapping: dict[str, str] = {}
-    taken = set(words)
+    taken = {word.lower() for word in words}  # (and a kind's other form: "wolf", "wolves")
+    taken |= {
+        form
+        for kind, plural in ALL_KINDS.items()
+        if {kind, plural} & taken
+        for form in (kind, plural)
+    }
     for name, old in _FROM.items():
         if rng.random() >= SHARE:
             continue
@@ -179,17 +185,24 @@ def recast(lines: list, rng: random.Random, split: str) -> list:
         pool = _LISTS[split][name]
         for word in found:
             new = rng.choice(pool)
-            while new in taken:
+            while new.lower() in taken:
                 new = rng.choice(pool)
-            taken.add(new)
+            taken |= {new.lower(), ALL_KINDS.get(new, new)}
             if name == "kinds":
                 mapping |= _kind_forms(word, new)
             else:
                 mapping[word] = new
     if not mapping:
         return lines
+    # One pattern a story: the words it replaces ("box of chocolates" first, kept whole).
+    pattern = re.compile(rf"\b(?:box of chocolates|{'|'.join(mapping)})\b")
     kinds = any(word in ALL_KINDS for word in mapping.values())
-    return [_recast_line(line, mapping, kinds) for line in lines]
+    out = []
+    for line in lines:
+        text = pattern.sub(lambda match: mapping.get(match.group(), match.group()), line.text)
+        text = _AN.sub(r"\1n ", text) if kinds else text
+        out.append(line if text == line.text else replace(line, text=text))
+    return out
 
 
 def _kinds_in(words: set[str]) -> set[str]:
@@ -207,11 +220,6 @@ def _kind_forms(old: str, new: str) -> dict[str, str]:
     """ "cat" -> "dog", "cats" -> "dogs", and their capitalised forms."""
     pairs = {old: new, OLD_KINDS[old]: ALL_KINDS[new]}
     return pairs | {a.capitalize(): b.capitalize() for a, b in pairs.items()}
-
-
-def _recast_line(line, mapping: dict[str, str], kinds: bool):
-    text = _WORD.sub(lambda match: mapping.get(match.group(), match.group()), line.text)
-    return replace(line, text=_AN.sub(r"\1n ", text) if kinds else text)
 
 
 def word_roles() -> tuple[dict[str, str], frozenset[str], dict[str, str]]:

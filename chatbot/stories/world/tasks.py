@@ -218,7 +218,7 @@ def generate_stories(
             lines = lines[: question_ends[remaining - 1]]
         remaining -= min(remaining, len(question_ends))
         if wordings == EVERYDAY:
-            lines = reword(recast(lines, words_rng, split), words_rng, FEMALE_NAMES)
+            lines = recast(reword(lines, words_rng, FEMALE_NAMES), words_rng, split)
         stories.append(babi.Story(lines=lines, task=name))
     return stories
 
