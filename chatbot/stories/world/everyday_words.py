@@ -10,6 +10,7 @@ Each list ends in a held-out part (the last `HELD_OUT` entries) that only test f
 world/words.py's lists do; `word_roles` gives roles to the seen part only.
 """
 
+import functools
 import random
 import re
 from dataclasses import replace
@@ -172,16 +173,14 @@ def recast(lines: list, rng: random.Random, split: str) -> list:
     words = set(_WORD.findall("\n".join(line.text for line in lines)))
     mapping: dict[str, str] = {}
     taken = {word.lower() for word in words}  # (and a kind's other form: "wolf", "wolves")
-    taken |= {
-        form
-        for kind, plural in ALL_KINDS.items()
-        if {kind, plural} & taken
-        for form in (kind, plural)
-    }
+    told = {kind for kind, plural in OLD_KINDS.items() if kind in taken or plural in taken}
+    taken |= {form for kind in told for form in (kind, OLD_KINDS[kind])}
+    # (not "sheep", whose plural is itself: which of "Sheep"/"is a sheep" a new kind's is)
+    told = {kind for kind in told if OLD_KINDS[kind] != kind}
     for name, old in _FROM.items():
         if rng.random() >= SHARE:
             continue
-        found = sorted(words & old if name != "kinds" else _kinds_in(words))
+        found = sorted(words & old if name != "kinds" else told)
         pool = _LISTS[split][name]
         for word in found:
             new = rng.choice(pool)
@@ -195,7 +194,7 @@ def recast(lines: list, rng: random.Random, split: str) -> list:
     if not mapping:
         return lines
     # One pattern a story: the words it replaces ("box of chocolates" first, kept whole).
-    pattern = re.compile(rf"\b(?:box of chocolates|{'|'.join(mapping)})\b")
+    pattern = _pattern("|".join(mapping))
     kinds = any(word in ALL_KINDS for word in mapping.values())
     out = []
     for line in lines:
@@ -205,15 +204,9 @@ def recast(lines: list, rng: random.Random, split: str) -> list:
     return out
 
 
-def _kinds_in(words: set[str]) -> set[str]:
-    """The kinds (singular) a story names, in the singular or the plural, any case; not
-    "sheep", whose plural is itself (which of "Sheep"/"is a sheep" a new kind's form is)."""
-    lower = {word.lower() for word in words}
-    return {
-        kind
-        for kind, plural in OLD_KINDS.items()
-        if (kind in lower or plural in lower) and kind != plural
-    }
+@functools.lru_cache(maxsize=1 << 14)  # stories of a task often name the same words
+def _pattern(words: str) -> re.Pattern:
+    return re.compile(rf"\b(?:box of chocolates|{words})\b")
 
 
 def _kind_forms(old: str, new: str) -> dict[str, str]:
