@@ -329,7 +329,8 @@ def chat(model_dir):
     from chatbot.answering.bot import Chatbot
     from chatbot.frontends.repl import run_session
 
-    bot = Chatbot.load(model_dir, wait=False)
+    # A person typing: compile calls of fixed shapes for one answer at a time (not for a script).
+    bot = Chatbot.load(model_dir, wait=False, conversation=sys.stdin.isatty())
     try:
         run_session(bot)
     except BaseException:

@@ -1,12 +1,15 @@
 """Tests for `train --distribute` (chatbot.training.distribute): one process, mirrored on two
-logical CPU devices and two local workers train the same tiny model, step for step.
+logical CPU devices and two local workers train the same tiny model, step for step; a worker
+alone, and a worker killed mid-epoch, stop the run in one line.
 
 Each run is a subprocess: logical devices and TF_CONFIG must be set before TensorFlow starts.
-The runs go in parallel; one epoch of three steps (221 questions, batches of 80). A memory of
-8 sentences makes every batch as wide: each run traces its training step once, not once for
-each width (a run costs 40% less).
+The first two tests share one set of runs, side by side: one epoch of three steps (221
+questions, batches of 80). A memory of 8 sentences makes every batch as wide: each run traces
+its training step once, not once for each width (a run costs 40% less). docs/SCALING.md says
+what is tested and what is not.
 """
 
+import contextlib
 import json
 import os
 import socket
@@ -31,6 +34,20 @@ settings = TrainConfig(epochs=1, batch_size=80, generated_questions=12, validati
 train(["generated"], sys.argv[1], settings, verbose=0, distribute=sys.argv[2],
       devices=int(sys.argv[3]) if sys.argv[3:] else None,
       model_options={"embedding_dim": 4, "hidden_dim": 8, "blocks": 1, "heads": 1})
+"""
+# `chatbot train ARGUMENTS...` as the program runs it, the model made tiny (no option sets that).
+CLI = """
+import sys
+from chatbot.frontends.native_log import filter_native_log
+with filter_native_log():  # as `chatbot` does, before TensorFlow starts
+    import chatbot.training.train as training
+    from chatbot.cli import main
+    original = training.train
+    def tiny(*arguments, model_options=None, **options):
+        tiny = {"embedding_dim": 4, "hidden_dim": 8, "blocks": 1, "heads": 1}
+        return original(*arguments, model_options={**(model_options or {}), **tiny}, **options)
+    training.train = tiny
+    main(["train", *sys.argv[1:]])
 """
 pytestmark = pytest.mark.slow
 
@@ -60,10 +77,23 @@ def start(out, *arguments, tf_config_text=None, **variables):
     )  # fmt: skip
 
 
-def finish(process, timeout=600) -> str:
-    _, stderr = process.communicate(timeout=timeout)
+def finish(process, timeout=1200) -> str:
+    """Its standard output, once it has ended well."""
+    stdout, stderr = process.communicate(timeout=timeout)
     assert process.returncode == 0, stderr[-3000:]
-    return stderr
+    return stdout
+
+
+@contextlib.contextmanager
+def ended(processes):
+    """The block, then any of `processes` still running killed (a test that failed)."""
+    try:
+        yield
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
 
 
 @pytest.fixture(scope="module")
@@ -83,9 +113,10 @@ def trained(tmp_path_factory):
             for index in range(2)
         ],
     }
-    for processes in runs.values():
-        for process in processes:
-            finish(process)
+    with ended([process for processes in runs.values() for process in processes]):
+        for processes in runs.values():
+            for process in processes:
+                finish(process)
     return {name: folder / name for name in runs}
 
 
@@ -112,19 +143,66 @@ def test_the_chiefs_folder_answers_as_a_one_process_model(trained):
     assert sorted(path.name for path in trained["workers"].parent.iterdir()) == sorted(trained)
 
 
+def start_cli(arguments, tf_config_text, tmp_path, **variables):
+    """`chatbot train ARGUMENTS...` (a tiny model) as one worker of TF_CONFIG's cluster."""
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CONFIG": tf_config_text, **variables}
+    environment["TMPDIR"] = str(tmp_path / "tmp")  # where a worker other than the chief trains
+    (tmp_path / "tmp").mkdir(exist_ok=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", CLI, *arguments],
+        env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
 def test_a_worker_alone_fails_in_one_line_naming_the_address(tmp_path):
     ports = free_ports(2)
     started = time.monotonic()
-    process = start(
-        tmp_path / "alone", "multi-worker", tf_config_text=tf_config(ports, 0),
-        CHATBOT_CLUSTER_TIMEOUT="5",
-    )  # fmt: skip
+    arguments = ["generated", "--out", str(tmp_path / "alone"), "--distribute", "multi-worker"]
+    process = start_cli(arguments, tf_config(ports, 0), tmp_path, CHATBOT_CLUSTER_TIMEOUT="5")
     _, stderr = process.communicate(timeout=120)
     assert process.returncode != 0  # the watchdog ends it: TensorFlow blocks in C++
-    lines = [line for line in stderr.splitlines() if line.startswith("Error")]
-    assert lines == [
+    assert stderr.splitlines() == [
         f"Error: cannot reach the worker at 127.0.0.1:{ports[1]} (TF_CONFIG) within 5 s; "
         "start every worker, or check the addresses"
     ]
-    assert time.monotonic() - started < 90
-    assert not (tmp_path / "alone").exists()
+    assert time.monotonic() - started < 90  # TensorFlow's start, and the 5 s
+    assert [path.name for path in tmp_path.iterdir()] == ["tmp"]
+
+
+def test_a_worker_killed_mid_epoch_stops_the_other_in_one_line_and_resume_finishes(tmp_path):
+    out, partial = tmp_path / "model", tmp_path / "model.partial"
+    arguments = [
+        "generated", "--out", str(out), "--epochs", "4", "--batch-size", "16", "--questions",
+        "12", "--validation-split", "0.25", "--distribute", "multi-worker",
+    ]  # fmt: skip
+    ports = free_ports(2)
+    workers = [start_cli(arguments, tf_config(ports, index), tmp_path) for index in (0, 1)]
+    with ended(workers):
+        chief, other = workers
+        deadline = time.monotonic() + 1200
+        while not (partial / "state.json").exists():  # the first epoch is checkpointed
+            assert chief.poll() is None, chief.communicate()
+            assert time.monotonic() < deadline, "no epoch checkpointed in 1200 s"
+            time.sleep(0.1)
+        other.kill()  # in the second epoch: its steps wait for the other worker
+        other.communicate()
+        killed = time.monotonic()
+        _, stderr = chief.communicate(timeout=600)
+    noticed = time.monotonic() - killed
+    assert chief.returncode == 1, stderr
+    assert stderr.splitlines() == [
+        "Error: training stopped: another worker is gone (UnavailableError); restart every "
+        "worker with --resume"
+    ], f"{stderr} after {noticed:.0f} s"
+    assert not out.exists()
+    assert json.loads((partial / "state.json").read_text())["epoch"] < 4
+    own_folders = set((tmp_path / "tmp").glob("chatbot-worker-*"))  # the killed worker's
+
+    ports = free_ports(2)
+    resumed = [start_cli([*arguments, "--resume"], tf_config(ports, i), tmp_path) for i in (0, 1)]
+    with ended(resumed):
+        outputs = [finish(process) for process in resumed]
+    assert all("resuming after epoch" in output for output in outputs), outputs
+    assert json.loads((out / "metadata.json").read_text())["training"]["epochs"] == 4
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["model", "tmp"]
+    assert set((tmp_path / "tmp").glob("chatbot-worker-*")) == own_folders

@@ -198,3 +198,34 @@ def test_predict_uses_a_form_temperature_for_its_form_only(tiny_bundle):
     scaled, _ = softened.predict(story, question)
     np.testing.assert_allclose(scaled[:3], calibrated(raw[:3], 5.0), atol=1e-6)
     np.testing.assert_allclose(scaled[3:], raw[3:], atol=1e-6)
+
+
+def test_one_question_at_a_time_gives_the_whole_models_outputs_compiled_or_not(
+    tmp_path, tiny_model_dir
+):
+    from chatbot.network.fixed_shapes import QUESTION, SENTENCE
+    from chatbot.network.folder import load_model_dir
+    from chatbot.reading.features import encode_examples
+
+    bundle = load_model_dir(tiny_model_dir)  # the step network: encoded once, then reasoned
+    examples = ragged_examples(tmp_path, [4, 5, 6])  # all of the whole memory's width
+    encoded = encode_examples(
+        examples, bundle.vocabulary, bundle.answers, bundle.config, bundle.lexicon
+    )
+    story, question = encoded["story"], encoded["question"]
+    expected = bundle.model({"story": story, "question": question}, training=False)
+    bundle.prepare_conversation()
+    one = bundle._inference().one
+    assert not one.ready(4)  # nothing compiled before the first answer: it is not delayed
+    first = bundle.predict(story[1:2], question[1:2])
+    np.testing.assert_allclose(first[0], expected["answer"].numpy()[1:2], atol=1e-5)
+    one.wait()  # the compilations the answer asked for
+    assert one.ready(SENTENCE) and one.ready(QUESTION) and one.ready(4)
+    for row in range(len(story)):
+        probabilities, attention = bundle.predict(story[row : row + 1], question[row : row + 1])
+        np.testing.assert_allclose(
+            probabilities, expected["answer"].numpy()[row : row + 1], atol=1e-5
+        )
+        np.testing.assert_allclose(
+            attention, expected["attention"].numpy()[row : row + 1], atol=1e-5
+        )

@@ -70,6 +70,23 @@ def test_every_subpackage_is_in_the_wheel(wheel):
         assert init.relative_to(ROOT).as_posix() in packaged
 
 
+def test_the_wheel_asks_for_one_tensorflow_with_any_extras(wheel):
+    """`tensorflow` and `tensorflow-cpu` write the same module: whatever extras are asked for,
+    pip must be told of one of them only, and the gpu extra must ask for the same release."""
+    with zipfile.ZipFile(wheel) as archive:
+        (name,) = [name for name in archive.namelist() if name.endswith(".dist-info/METADATA")]
+        metadata = archive.read(name).decode()
+    wanted = [
+        line.removeprefix("Requires-Dist:").strip()
+        for line in metadata.splitlines()
+        if line.startswith("Requires-Dist:") and line.split()[1].lower().startswith("tensorflow")
+    ]
+    assert wanted == [
+        "tensorflow<2.22,>=2.21",
+        'tensorflow[and-cuda]<2.22,>=2.21; sys_platform == "linux" and extra == "gpu"',
+    ]
+
+
 def run_installed(environment: Path, cwd: Path, *arguments: str, stdin: str = ""):
     """Run the installed `chatbot ARGUMENTS...` of `environment` in `cwd`; the CompletedProcess."""
     return subprocess.run(

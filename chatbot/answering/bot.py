@@ -126,13 +126,15 @@ class Chatbot:
         self._known = tuple(sorted(words | set(model.lexicon.roles)))
 
     @classmethod
-    def load(cls, model_dir=None, wait: bool = True) -> "Chatbot":
+    def load(cls, model_dir=None, wait: bool = True, conversation: bool = False) -> "Chatbot":
         """Load a model folder.
 
         Args:
             model_dir: the folder; None means the shipped default model.
             wait: False reads only the vocabulary and sizes now and loads and warms up the
                 model in a background thread; `answer` waits for it.
+            conversation: answers come one at a time, as a person types them: compile calls of
+                fixed shapes for them in the background (`ModelBundle.prepare_conversation`).
 
         Returns:
             The bot.
@@ -142,7 +144,12 @@ class Chatbot:
         """
         from chatbot.network.loading import LoadingModel, load_quietly
 
-        return cls(load_quietly(model_dir) if wait else LoadingModel(model_dir))
+        if not wait:
+            return cls(LoadingModel(model_dir, conversation))
+        bundle = load_quietly(model_dir)
+        if conversation:
+            bundle.prepare_conversation()
+        return cls(bundle)
 
     def wait_until_loaded(self, raise_error: bool = True) -> None:
         """Wait for a background load to end; re-raise its error (as a ChatbotError) if asked."""

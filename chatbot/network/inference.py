@@ -2,11 +2,14 @@
 
 Everything that answers questions (the bot, `chatbot evaluate`, training's final validation
 score) calls `ModelBundle.predict`, which runs the model as a compiled TensorFlow graph in
-batches of `BATCH_SIZE` questions. Three savings give the model's own outputs, only sooner:
+batches of `BATCH_SIZE` questions. Four savings give the model's own outputs, only sooner:
 - Equal inputs give equal outputs, so each distinct (story, question) pair is run once: bAbI
   repeats them (the real qa17 file holds 5,812 distinct pairs among 10,000 questions).
-- Questions go in batches sorted by story length, and a model with a flexible memory runs only
-  the slots filled in some row of the batch (the memory is right-aligned, so those come last).
+- Questions go in batches sorted by story length, each of one width bucket (`width_bucket`), and
+  a model with a flexible memory runs only the slots filled in some row of the batch (the
+  memory is right-aligned, so those come last): short stories are not padded to long ones.
+- The step network encodes each distinct sentence once, for every question and call
+  (network/split.py).
 - The graph is traced once per bundle; `warm_up` does it ahead of the first real question.
 
 TensorFlow is imported inside the functions that run the model, so building a bundle's other
@@ -93,11 +96,13 @@ class ModelBundle:
         order = np.argsort(lengths, kind="stable")
         probabilities = np.zeros((len(first), len(self.answers)), dtype=np.float32)
         steps = np.zeros((len(first), self.steps, story.shape[1]), dtype=np.float32)
-        start = 0
+        start, sorted_lengths = 0, lengths[order]
         while start < len(first):
             # At most BATCH_SIZE questions, and at most SLOTS_PER_CALL memory slots in all: the
-            # sorted order puts the longest story of a call last.
-            end = min(start + BATCH_SIZE, len(first))
+            # sorted order puts the longest story of a call last. A call holds stories of one
+            # width bucket, so short stories are not padded to the width of long ones.
+            limit = width_bucket(max(int(sorted_lengths[start]), 1))
+            end = min(start + BATCH_SIZE, int(np.searchsorted(sorted_lengths, limit, "right")))
             longest = max(int(lengths[order[end - 1]]), 1)
             end = min(end, start + max(1, SLOTS_PER_CALL // longest))
             batch = order[start:end]
@@ -130,6 +135,13 @@ class ModelBundle:
         names = [tensor.name for tensor in self.model.inputs]
         return self.model.inputs[names.index("story")].shape[1] is None
 
+    def prepare_conversation(self) -> None:
+        """Compile, in the background, the calls of fixed shapes that answer one question at a
+        time sooner (network/fixed_shapes.py; the step network only). `chat` asks for it."""
+        compiled = self._inference()
+        if hasattr(compiled, "prepare_conversation"):
+            compiled.prepare_conversation()
+
     def _checked(self, story, question) -> tuple[np.ndarray, np.ndarray]:
         story = np.asarray(story, dtype=np.int32)
         question = np.asarray(question, dtype=np.int32)
@@ -157,12 +169,20 @@ class ModelBundle:
             filled = story.any(axis=(0, 2))  # (slots,)
             empty = int(filled.argmax()) if filled.any() else story.shape[1] - 1
         probabilities, steps = self._inference()(story[:, empty:], question)
-        return probabilities.numpy(), np.pad(steps.numpy(), ((0, 0), (0, 0), (empty, 0)))
+        return np.asarray(probabilities), np.pad(np.asarray(steps), ((0, 0), (0, 0), (empty, 0)))
 
     def _inference(self):
-        """The model call traced once as a TensorFlow graph; batch size and slots may vary."""
+        """The model call traced once as a TensorFlow graph; batch size and slots may vary.
+
+        The step network is run in two parts, each distinct sentence encoded once
+        (`split.SplitInference`); another network whole."""
         with self._lock:
             if self._compiled is None:
+                from chatbot.network import split
+
+                if split.can_split(self.model):
+                    self._compiled = split.SplitInference(self.model, self.config)
+                    return self._compiled
                 import tensorflow as tf
 
                 config, model = self.config, self.model
@@ -182,6 +202,19 @@ class ModelBundle:
                 # The concrete graph skips tf.function's per-call argument matching.
                 self._compiled = infer.get_concrete_function()
             return self._compiled
+
+
+def width_bucket(slots: int) -> int:
+    """The widest memory of `slots`' bucket: each width up to 8, then four buckets a doubling,
+    so a call pads its stories by a quarter at most.
+
+    >>> [width_bucket(n) for n in (1, 8, 9, 11, 17, 26, 234)]
+    [1, 8, 10, 12, 20, 28, 256]
+    """
+    if slots <= 8:
+        return slots
+    step = 2 ** ((slots - 1).bit_length() - 3)
+    return -(-slots // step) * step
 
 
 def calibrated(probabilities: np.ndarray, temperature: float | np.ndarray) -> np.ndarray:

@@ -38,23 +38,28 @@ class LoadingModel:
 
     Args:
         model_dir: the folder; None means the shipped default model.
+        conversation: see `Chatbot.load`.
 
     Raises:
         ChatbotError: the folder or one of its small files is missing or damaged (at once).
     """
 
-    def __init__(self, model_dir=None):
+    def __init__(self, model_dir=None, conversation: bool = False):
         from chatbot.network.folder import read_small_files
 
         folder, self.config, self.answers, self.train_config, self.vocabulary, self.lexicon = (
             read_small_files(model_dir)
         )
+        self.conversation = conversation  # see `Chatbot.load`
         self._loading = Future()
         threading.Thread(target=self._load, args=(folder,), name="load-model", daemon=True).start()
 
     def _load(self, folder) -> None:
         try:
-            self._loading.set_result(load_quietly(folder))
+            bundle = load_quietly(folder)
+            if self.conversation:  # one question at a time, as a person types them
+                bundle.prepare_conversation()
+            self._loading.set_result(bundle)
         except BaseException as error:  # handed to the thread that asks for the bundle
             self._loading.set_exception(error)
 

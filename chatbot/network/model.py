@@ -98,15 +98,19 @@ class SentenceEncoder(_ConfiguredLayer):
         # row once and gather the results back.
         unique, position = tf.raw_ops.UniqueV2(x=rows, axis=[0])
         # (the reshape restores the static word count that UniqueV2 loses)
-        unique_ids = ops.reshape(unique[:, :words], (-1, words))
-        unique_matched = ops.reshape(unique[:, words:], (-1, words))
-        mask = ops.not_equal(unique_ids, 0)
-        embedded = self.embedding(unique_ids) + self.match(unique_matched)
-        encoded = self.lstm(embedded, mask=mask)  # (distinct, hidden)
-        # An all-padding sentence encodes to zeros; the reasoner masks it out anyway.
-        encoded = encoded * ops.cast(ops.any(mask, axis=-1, keepdims=True), encoded.dtype)
+        encoded = self.encode_rows(
+            ops.reshape(unique[:, :words], (-1, words)), ops.reshape(unique[:, words:], (-1, words))
+        )  # (distinct, hidden)
         encoded = ops.take(encoded, position, axis=0)  # (batch * sentences, hidden)
         return ops.reshape(encoded, (*ops.shape(ids)[:-1], self.hidden_dim))
+
+    def encode_rows(self, ids, matched):
+        """One vector (R, hidden) per row of word ids (R, words), each word's question match
+        (R, words) beside it (zeros: no question)."""
+        mask = ops.not_equal(ids, 0)
+        encoded = self.lstm(self.embedding(ids) + self.match(matched), mask=mask)
+        # An all-padding sentence encodes to zeros; the reasoner masks it out anyway.
+        return encoded * ops.cast(ops.any(mask, axis=-1, keepdims=True), encoded.dtype)
 
 
 @keras.saving.register_keras_serializable(package="chatbot")

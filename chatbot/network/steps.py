@@ -55,12 +55,8 @@ class WordEncoder(SentenceEncoder):
 
         words = ids.shape[-1]
         unique, position = tf.raw_ops.UniqueV2(x=ops.reshape(ids, (-1, words)), axis=[0])
-        unique = ops.reshape(unique, (-1, words))  # the static word count UniqueV2 loses
-        mask = ops.not_equal(unique, 0)
-        states, sentence, _ = self.lstm(self.embedding(unique), mask=mask)
-        filled = ops.cast(mask, states.dtype)
-        states = states * filled[..., None]  # padding words and sentences stay zeros
-        sentence = sentence * ops.max(filled, axis=-1, keepdims=True)
+        # (the reshape restores the static word count UniqueV2 loses)
+        states, sentence = self.encode_rows(ops.reshape(unique, (-1, words)))
         states = ops.take(states, position, axis=0)
         sentence = ops.take(sentence, position, axis=0)
         shape = ops.shape(ids)[:-1]
@@ -69,18 +65,35 @@ class WordEncoder(SentenceEncoder):
             ops.reshape(sentence, (*shape, self.hidden_dim)),
         )
 
+    def encode_rows(self, rows):
+        """(a state per word (R, words, hidden), one per sentence (R, hidden)) of word-id rows
+        (R, words); padding words and sentences stay zeros."""
+        mask = ops.not_equal(rows, 0)
+        states, sentence, _ = self.lstm(self.embedding(rows), mask=mask)
+        filled = ops.cast(mask, states.dtype)
+        return states * filled[..., None], sentence * ops.max(filled, axis=-1, keepdims=True)
 
-def bag_of_words(ids, vocabulary_size):
+
+def bag_of_words(ids, vocabulary_size, scatter: bool = False):
     """Which vocabulary words occur in each row of ids: float (..., vocabulary_size); padding out.
 
-    (A count per row, not a one-hot per word: that would hold words x vocabulary per sentence.)
+    (A count per row, not a one-hot per word: that would hold words x vocabulary per sentence.
+    `scatter`: scattered ones instead of `bincount`, which XLA does not compile, for
+    network/fixed_shapes.py; the same numbers, slower without XLA.)
     """
     import tensorflow as tf  # a count per row needs a TensorFlow op; Keras has none
 
-    rows = ops.reshape(ids, (-1, ops.shape(ids)[-1]))
-    present = tf.math.bincount(
-        rows, minlength=vocabulary_size, maxlength=vocabulary_size, binary_output=True, axis=-1
-    )
+    rows = ops.reshape(ids, (-1, ops.shape(ids)[-1]))  # (rows, words)
+    if scatter:
+        count, words = ops.shape(rows)[0], ops.shape(rows)[1]
+        row = ops.repeat(ops.arange(count)[:, None], words, axis=1)
+        where = ops.reshape(ops.stack([row, ops.cast(rows, row.dtype)], axis=-1), (-1, 2))
+        counts = tf.scatter_nd(where, ops.ones((count * words,)), (count, vocabulary_size))
+        present = ops.minimum(counts, 1.0)
+    else:
+        present = tf.math.bincount(
+            rows, minlength=vocabulary_size, maxlength=vocabulary_size, binary_output=True, axis=-1
+        )
     present = ops.cast(present, "float32") * ops.cast(ops.arange(vocabulary_size) > 0, "float32")
     return ops.reshape(present, (*ops.shape(ids)[:-1], vocabulary_size))
 
@@ -131,15 +144,40 @@ class StepReasoner(Reasoner):
         # words (batch, sentences, words, hidden), memories (batch, sentences, hidden), story
         # int (batch, sentences, words), question (batch, hidden), question_ids int (batch,
         # question_words)
+        return self.read_projected(
+            self.project_words(words), memories, story, question, question_ids
+        )
+
+    def project_words(self, words):
+        """The part of `word_match` that does not depend on the question: each word's state
+        times its half of the kernel, (..., words, hidden). Computed once per sentence, it
+        serves every question about it (network/split.py)."""
+        self._build_word_match()
+        return ops.matmul(words, self.word_match.kernel[: self.hidden_dim])
+
+    def read_projected(self, projected, memories, story, question, question_ids, xla=False):
+        """The answer from projected word states (`project_words`), with the arguments of
+        `call` otherwise (`xla`: in a graph XLA compiles, see `bag_of_words`).
+
+        `word_match` reads each word's state beside its question match; its kernel is split in
+        two halves, one per input, so relu(concat(state, match) @ kernel + bias) is
+        relu(projected + match's row of (match embeddings @ lower half) + bias): the same
+        numbers, the word states' half computed without the question.
+        """
         memory_mask = ops.any(ops.not_equal(story, 0), axis=-1)  # (batch, sentences)
-        matched = self.match(question_matches(story, question_ids))
-        read = self.word_match(ops.concatenate([words, matched], axis=-1))
+        kernel = self.word_match.kernel[self.hidden_dim :]
+        matches = ops.matmul(self.match.embeddings, kernel)  # (question_words + 1, hidden)
+        read = ops.relu(
+            projected
+            + ops.take(matches, question_matches(story, question_ids), axis=0)
+            + self.word_match.bias
+        )  # (batch, sentences, words, hidden)
         word_mask = ops.cast(ops.not_equal(story, 0), read.dtype)[..., None]
         memories = memories + ops.max(read * word_mask, axis=2)  # relu: padding adds nothing
         memories = self.relate(memories, memory_mask)
-        bags = bag_of_words(story, self.vocabulary_size)  # (batch, sentences, vocabulary)
+        bags = bag_of_words(story, self.vocabulary_size, xla)  # (batch, sentences, vocabulary)
         state = question
-        mentioned = bag_of_words(question_ids, self.vocabulary_size)  # (batch, vocabulary)
+        mentioned = bag_of_words(question_ids, self.vocabulary_size, xla)  # (batch, vocabulary)
         attention = ops.zeros_like(ops.cast(memory_mask, memories.dtype))
         reads, steps = [], []
         for k in range(self.steps):
@@ -159,6 +197,13 @@ class StepReasoner(Reasoner):
         hidden = self.answer_hidden(ops.concatenate([question, state, *reads], axis=-1))
         answer = ops.softmax(self.answer_logits(hidden), axis=-1)
         return answer, attention, ops.stack(steps, axis=1)
+
+    def _build_word_match(self):
+        """Build the two layers `read_projected` uses by their weights, not by calling them."""
+        if not self.match.built:
+            self.match.build()
+        if not self.word_match.built:
+            self.word_match.build((None, 2 * self.hidden_dim))
 
 
 def build_step_model(config) -> keras.Model:

@@ -203,12 +203,22 @@ def _read_examples(examples, lexicon, known, rng, max_sentences, sentences, ques
         positions of its supporting sentences among them; question rows (N,); truncated (N,);
         refused (N,): the reading alone refuses the question).
     """
+    from chatbot.reading.story_reader import StoryReader
+
     rows, support = [], []
     question_rows = np.zeros(len(examples), dtype=np.int64)
     truncated = np.zeros(len(examples), dtype=np.int32)
     refused = np.zeros(len(examples), dtype=bool)
+    story = StoryReader(lexicon, known)
     for number, example in enumerate(examples):
-        reading = lexicon.read(example.story, [example.question], known, rng)
+        reading = None
+        if rng is None:  # each story read once for all its questions, as far as it can be
+            if not story.continues(example.story):
+                story = StoryReader(lexicon, known)
+            story.tell(example.story[len(story.texts) :])
+            reading = story.read(example.question)
+        if reading is None:
+            reading = lexicon.read(example.story, [example.question], known, rng)
         left_out = set(reading.left_out)
         kept = [i for i in range(len(example.story)) if i not in left_out]
         first = max(0, len(kept) - max_sentences)

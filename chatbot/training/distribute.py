@@ -115,7 +115,12 @@ def _multi_worker(tf, config: dict):
         stdin=subprocess.PIPE,
     )
     strategy = tf.distribute.MultiWorkerMirroredStrategy()
-    strategy.reduce("SUM", strategy.run(lambda: tf.constant(1.0)), axis=None)  # all here
+    logger, level = tf.get_logger(), tf.get_logger().level
+    logger.setLevel("ERROR")  # not "Using CollectiveAllReduceStrategy eagerly has ... overhead"
+    try:
+        strategy.reduce("SUM", strategy.run(lambda: tf.constant(1.0)), axis=None)  # all here
+    finally:
+        logger.setLevel(level)
     watchdog.stdin.close()  # the cluster answered: the watchdog ends
     watchdog.wait()
     return strategy
