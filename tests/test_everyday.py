@@ -77,9 +77,15 @@ def test_every_everyday_answer_agrees_with_the_independent_reader(everyday, task
 def test_everyday_stories_ask_the_same_questions_with_supporting_lines_that_hold_them(task):
     plain = world.generate_stories(task, QUESTIONS, 1, "valid")
     retold = world.generate_stories(task, QUESTIONS, 1, "valid", "everyday")
-    assert [(q.text, q.answer) for s in retold for q in s.questions] == [
-        (q.text, q.answer) for s in plain for q in s.questions
+    # the same questions, in other words for its people, places, ... in a share of stories
+    # (world/everyday_words.py: `recast`)
+    assert [(_frame(q.text), q.answer) for s in retold for q in s.questions] == [
+        (_frame(q.text), q.answer) for s in plain for q in s.questions
     ]
+    assert task == world.MIX or any(  # (a mixed story names every kind of word: few keep all)
+        [q.text for q in before.questions] == [q.text for q in after.questions]
+        for before, after in zip(plain, retold, strict=True)
+    )
     changed = 0
     for before, after in zip(plain, retold, strict=True):
         said = {line.id: line.text for line in after.lines if isinstance(line, Sentence)}
@@ -89,6 +95,15 @@ def test_everyday_stories_ask_the_same_questions_with_supporting_lines_that_hold
             assert len(now.supporting) <= len(was.supporting)
         changed += sorted(said.values()) != sorted(old.values())
     assert changed > len(plain) // 2
+
+
+def _frame(question: str) -> tuple[str, ...]:
+    """A question's words but those `recast` may change: names, places, objects, kinds, ..."""
+    return tuple(word for word in question.split() if word in _FRAME)
+
+
+_FRAME = {"Is", "Did", "Does", "Will", "Was", "Why", "the", "in", "afraid", "of", "bigger"}
+_FRAME |= {"than", "fit", "give", "to", "receive", "carrying", "go", "get", "before", "not"}
 
 
 # Each kind of sentence, in several everyday wordings (and bAbI's own, kept for a share).

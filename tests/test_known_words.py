@@ -45,16 +45,10 @@ def test_words_by_role_from_the_shapes_and_classes_of_a_lexicon():
         "putting down": ["put down"],
         "giving": ["handed"],
     }
-    assert words["classes"]["kinds"][:3] == ["cat", "cats", "frog"]
-    assert words["classes"]["colours"] == [
-        "blue",
-        "gray",
-        "green",
-        "pink",
-        "red",
-        "white",
-        "yellow",
-    ]
+    # bAbI's kinds and colours, and the everyday stories' (world/everyday_words.py)
+    assert {"cat", "cats", "frog", "dog", "dogs", "foxes"} <= set(words["classes"]["kinds"])
+    colours = {"blue", "gray", "green", "pink", "red", "white", "yellow", "purple", "brown"}
+    assert colours <= set(words["classes"]["colours"])
     assert words["closed"] == ["and", "in", "is", "she", "the", "then", "there", "to"]
     # The generator's lexicon opens kinds and colours: new ones are read where they stand.
     assert words["read_where_they_stand"] == ["names", "places", "objects", "kinds", "colours"]

@@ -15,6 +15,7 @@ from chatbot.errors import ChatbotError
 from chatbot.reading.lexicon import ROLES, SLOT_TOKENS, Lexicon
 
 ACTIONS = {"move": "moving", "take": "taking", "drop": "putting down", "give": "giving"}
+ACTIONS["receive"] = "giving"  # "Kwame received the lantern from Amara"
 CLASSES = {  # the lexicon's closed classes, as `info --words` names them, in this order
     "KIND": "kinds",
     "COLOUR": "colours",

@@ -191,6 +191,12 @@ class Reader:
         self.gifts.append((who[0].capitalize(), thing, receiver.capitalize()))
         self._record(item, taker.place)
 
+    def _receive(self, who, thing, receiver, clock):
+        """ "Kwame received the lantern from Amara": a gift, told by its receiver, whom a
+        pronoun after it means."""
+        self._give(who, thing, receiver, clock)
+        self.subjects = (receiver,)
+
     @staticmethod
     def _record(item: Thing, place: str | None) -> None:
         if place is not None:

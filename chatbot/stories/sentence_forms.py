@@ -3,7 +3,10 @@
 `facts(sentence)` splits a sentence into the facts it states ("Mary went to the hall and
 picked up the apple." holds two) and `parse(fact)` says what one fact is: its action ("move",
 "take", ...), its named parts and the time of day it gives. Everyday wordings are read as their
-bAbI forms: "walked into", "headed to", "returned to" move; "isn't in", "is no longer at",
+bAbI forms: "walked into", "headed to", "returned to", "entered", "ended up in", "is sitting
+in", "stays in" move; "took the cup with her", "is holding", "left the cup in the hall";
+"Kwame received / got the lantern from Amara", "was given the lantern by" (its receiver is
+whom a pronoun after it means); "isn't in", "is no longer at",
 "has left" say where someone is not; "picked the lantern up", "put the apple down", "handed
 Kwame the lantern", "now has"; "scared of", "A mouse is afraid of", "to the west of", "fits
 in", "can hold", "is smaller than" (the sizes turned round, so the answer follows the
@@ -54,11 +57,22 @@ _MOVES = (
     r"|went (?:down|up|out) to"
     r"|(?:went|walked|ran|wandered|went back|came back|headed) into"
     r"|made (?:his|her|their) way to|arrived (?:at|in)|(?:has|have) gone (?:to|into)|left for"
+    r"|(?:dashed|raced|sprinted|walked back|ran back|got|made it|came|headed off|went on) to"
+    r"|(?:walked|ran|hurried|rushed|strolled|wandered|dashed|raced|headed|popped) over to"
+    r"|(?:stepped|came|moved|popped|hurried|rushed|dashed|went back) into"
+    r"|went (?:inside|upstairs to|downstairs to|across to)|entered|reached|ended up (?:in|at)"
+    r"|found (?:his|her|their) way to"
 )
+# Saying where someone is: "is in", "is now at", "is back in", "is sitting in", "stays in".
+_BEING = r"(?:(?:is|are)(?: now| back| still)?(?: sitting| standing| waiting| staying)?|stays|stay)"
 _NOT = rf"(?:{_BE} (?:not|no longer)|isn't|aren't)"
 _AGAIN = r"(?: any ?more| any longer)?"
-_PICKS = r"picked up|got|grabbed|took|collected|fetched|took hold of|lifted up|snatched|now has"
+_PICKS = (
+    r"picked up|got|grabbed|took|collected|fetched|took hold of|lifted up|snatched|now has"
+    r"|got hold of|lifted|scooped up|(?:is|are)(?: now)? (?:carrying|holding)"
+)
 _DROPS = r"dropped|discarded|put down|left|set down|laid down|let go of|got rid of|threw away"
+_GIVES = r"gave|handed|passed|lent|brought"
 _FEARS = r"(?:are|were) (?:afraid|scared|frightened) of|fear"
 _DIRECTION = "|".join(OPPOSITE)
 _HEADING = "|".join(f"[{word[0].upper()}{word[0]}]{word[1:]}" for word in OPPOSITE)
@@ -72,17 +86,29 @@ _SENTENCES = [
         rf"{_WHO} {_BE} (?:either )?(?:in|at) (?:either )?the (?P<first>{WORDS}) "
         rf"or (?:in |at )?the (?P<second>{WORDS})",
     ),
-    ("move", rf"{_WHO} {_BE}(?: now)? (?:in|at|inside) the (?P<place>{WORDS})"),
+    ("move", rf"{_WHO} {_BEING} (?:in|at|inside) the (?P<place>{WORDS})"),
+    # (before the general forms, which would take "apple with her" for an object)
+    ("take", rf"{_WHO} (?:took|grabbed|picked up) {_THING} with (?:her|him|them)"),
+    (
+        "drop",
+        rf"{_WHO} (?:left|put|placed|set|dropped) {_THING} "
+        rf"(?:on the floor|behind|(?:in|at) the {WORDS})",
+    ),
+    ("receive", rf"(?P<receiver>{NAME}) (?:received|got) the (?P<thing>{WORDS}) from {_WHO}"),
+    (
+        "receive",
+        rf"(?P<receiver>{NAME}) was (?:given|handed|passed|lent) the (?P<thing>{WORDS}) by {_WHO}",
+    ),
     ("take", rf"{_WHO} (?:{_PICKS}) {_THING}(?: there)?"),
     ("take", rf"{_WHO} (?:picked|lifted) {_THING} up(?: there)?"),
     ("drop", rf"{_WHO} (?:{_DROPS}) {_THING}(?: there)?"),
-    ("drop", rf"{_WHO} (?:put|set|laid) {_THING} down(?: there)?"),
+    ("drop", rf"{_WHO} (?:put|set|laid|placed) {_THING} down(?: there)?"),
+    ("drop", rf"{_WHO} threw {_THING} away(?: there)?"),
     (
         "give",
-        rf"{_WHO} (?:gave|handed|passed|handed over) {_THING} "
-        rf"to (?P<receiver>{NAME})",
+        rf"{_WHO} (?:{_GIVES}|handed over) {_THING} (?:over )?to (?P<receiver>{NAME})",
     ),
-    ("give", rf"{_WHO} (?:gave|handed|passed) (?P<receiver>{NAME}) the (?P<thing>{WORDS})"),
+    ("give", rf"{_WHO} (?:{_GIVES}) (?P<receiver>{NAME}) the (?P<thing>{WORDS})"),
     ("kind", rf"{_WHO} is an? (?P<kind>{WORDS})"),
     ("fear", rf"(?P<kinds>{NAME}) (?:{_FEARS}) (?P<feared>{WORDS})"),
     ("fear", rf"An? (?P<kinds>[a-z]+) is (?:afraid|scared|frightened) of (?P<feared>{WORDS})"),
@@ -115,7 +141,9 @@ _TIMES = "|".join(CLOCK_WORDS)
 _LEADING_TIME = re.compile(rf"^({_TIMES}),? ", re.IGNORECASE)
 _TRAILING_TIME = re.compile(rf",? ({_TIMES})$")
 _CONNECTIVE = re.compile(
-    r"^(?:Then|After that|Afterwards|Following that|Later on|Later|Next|Soon after),? "
+    r"^(?:Then|After that|Afterwards|Following that|Later on|Later|Next|Soon after"
+    r"|Shortly after that|Shortly afterwards|A little later|Some time later|After a while"
+    r"|Eventually|Finally),? "
 )
 _PRONOUN = re.compile(r"^(He|She|They) ")
 _JOIN = re.compile(r",? and (?:then )?")

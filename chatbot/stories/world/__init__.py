@@ -16,6 +16,7 @@ The modules, one concern each:
 Nothing here imports Keras or TensorFlow.
 """
 
+from chatbot.stories.world.everyday_words import word_roles
 from chatbot.stories.world.tasks import (
     DEFAULT_TASKS,
     MAX_QUESTIONS,
@@ -31,7 +32,6 @@ from chatbot.stories.world.tasks import (
     questions_to_try,
     task_named,
 )
-from chatbot.stories.world.words import word_roles
 
 __all__ = [
     "DEFAULT_TASKS",

@@ -1,14 +1,16 @@
 """Everyday wordings: a story the generator told in bAbI's words, told again as people say it.
 
 `reword(lines, rng, female)` retells each sentence of a story in one of the common ways of
-saying its fact, keeping what it means: moves with many verbs ("headed to", "went into",
-"returned to"), "picked the lantern up", "put the apple down", "handed Kwame the lantern", "is
-at the park", "isn't in", "is no longer at", "has left", "is in the P or in the Q", "to the
-west of", "scared of", sizes said both ways ("is smaller than"), "fits in", a time of day at
-either end, "Then Priya ..." and pronouns for whoever the sentence before was about ("it" for
-the object it named: "She put it down."), and now
-and then two sentences joined by "and" (the second without its subject where both are about
-one person). Questions stay as they are; their supporting ids follow the joined lines.
+saying its fact, keeping what it means (the wordings: world/phrasings.py): moves with many
+verbs ("headed to", "went into", "entered", "dashed over to", "ended up in", "is sitting in"),
+"picked the lantern up", "took the cup with her", "is holding", "left the cup in the hall"
+(where the story says they are), "Kwame received the lantern from Amara", "put the apple
+down", "handed Kwame the lantern", "is at the park", "isn't in", "is no longer at", "has
+left", "is in the P or in the Q", "to the west of", "scared of", sizes said both ways ("is
+smaller than"), "fits in", a time of day at either end, "Then Priya ..." and pronouns for
+whoever the sentence before was about ("it" for the object it named: "She put it down."),
+and now and then two sentences joined by "and" (the second without its subject where both
+are about one person). Questions stay as they are; their supporting ids follow the joined lines.
 
 It draws from a random stream of its own, so the stories told in bAbI's words do not change.
 Every wording here is one `stories.sentence_forms` reads, which the tests check.
@@ -20,9 +22,37 @@ import re
 from dataclasses import dataclass, replace
 
 from chatbot.stories import babi
-from chatbot.stories.world.words import KINDS_15
+from chatbot.stories.world.everyday_words import ALL_KINDS
+from chatbot.stories.world.phrasings import (
+    BEING,
+    DIRECTIONS,
+    DROP_IN,
+    DROPS,
+    DROPS_IN,
+    EITHER,
+    FEARS,
+    GIVES,
+    GIVES_TWO,
+    HOLD,
+    HOLDING,
+    MOODS,
+    MOVES,
+    MOVES_AFTER_OPENER,
+    NO_LONGER,
+    NOT_IN,
+    OPENER_WORDS,
+    OPENERS,
+    PICKS,
+    RECEIVE,
+    RECEIVES,
+    RELATIONS,
+    SIZES,
+    STATE,
+    STATES,
+    TIMES,
+)
 
-SINGULAR = {plural: kind for kind, plural in KINDS_15.items()}  # "mice" -> "mouse"
+SINGULAR = {plural: kind for kind, plural in ALL_KINDS.items()}  # "mice" -> "mouse"
 
 KEEP = 0.25  # of the sentences left in bAbI's words, as they were
 PRONOUN = 0.4  # of the sentences about whom the sentence before was about, told by a pronoun
@@ -30,74 +60,8 @@ NAME = 0.5  # of bAbI's "Then she ..." told by the name: "Then Priya ..."
 OPENER = 0.15  # of the other events opened by "Then", "After that", ...
 JOIN = 0.15  # of the pairs of sentences in a row told as one, joined by "and"
 ELIDE = 0.6  # of the joined pairs about one person whose second leaves out its subject
-
-TIMES = {
-    "yesterday": ("yesterday",),
-    "this morning": ("this morning", "in the morning"),
-    "this afternoon": ("this afternoon", "in the afternoon"),
-    "this evening": ("this evening", "in the evening"),
-}
-OPENERS = ("Then", "After that", "Afterwards", "Later", "Later on", "Next", "Following that")
-OPENER_WORDS = {opener.split()[0] for opener in OPENERS}
-MOVES = (
-    "moved to", "went to", "journeyed to", "travelled to", "went back to", "walked to",
-    "ran to", "went down to", "went up to", "went out to", "headed to", "headed back to",
-    "returned to", "hurried to", "rushed to",
-    "strolled to", "came back to", "went over to", "went off to", "went into", "walked into",
-    "ran into", "wandered into", "went back into", "made {their} way to", "{have} gone to",
-    "arrived at", "arrived in", "left for",
-)  # fmt: skip
-MOVES_AFTER_OPENER = tuple(move for move in MOVES if "gone" not in move)
-BEING = ("{be} in", "{be} at", "{be} now in", "{be} now at", "{be} inside")
-EITHER = (
-    "{be} either in the {0} or the {1}",
-    "{be} either in the {0} or in the {1}",
-    "{be} in the {0} or the {1}",
-    "{be} in the {0} or in the {1}",
-    "{be} either at the {0} or the {1}",
-    "{be} in either the {0} or the {1}",
-)
-NOT_IN = ("{be} not in", "{isn't} in", "{be} not at", "{isn't} at")
-NO_LONGER = (
-    "{be} no longer in the {0}", "{be} no longer at the {0}", "{isn't} in the {0} anymore",
-    "{be} not in the {0} any more", "{have} left the {0}",
-)  # fmt: skip
-# {0} is "the apple", or "it" for the object the sentence before named
-PICKS = (
-    "picked up {0}", "picked {0} up", "took {0}", "grabbed {0}", "got {0}", "collected {0}",
-    "fetched {0}", "took hold of {0}", "now has {0}",
-)  # fmt: skip
-DROPS = (
-    "dropped {0}", "put down {0}", "put {0} down", "set down {0}", "set {0} down",
-    "laid down {0}", "left {0}", "discarded {0}", "let go of {0}", "got rid of {0}",
-)  # fmt: skip
-GIVES = (
-    "gave {0} to {1}", "handed {0} to {1}", "passed {0} to {1}", "handed over {0} to {1}",
-    "gave {1} {0}", "handed {1} {0}", "passed {1} {0}",  # (the last four: not with "it")
-)  # fmt: skip
 IT = 0.5  # of the objects the sentence before named, told as "it"
-MOODS = ("{be} {0}", "{feels} {0}", "{be} feeling {0}", "became {0}", "got {0}")
-FEARS = (
-    "{0} are afraid of {1}", "{0} are scared of {1}", "{0} are frightened of {1}", "{0} fear {1}",
-    "{a} {one} is afraid of {1}", "{a} {one} is scared of {1}",
-)  # fmt: skip
-DIRECTIONS = (
-    "The {a} is {d} of the {b}", "The {a} is to the {d} of the {b}", "The {a} lies {d} of the {b}",
-    "The {a} lies to the {d} of the {b}", "{D} of the {b} is the {a}",
-    "To the {d} of the {b} is the {a}",
-)  # fmt: skip
-RELATIONS = {
-    "above": ("above", "over"),
-    "below": ("below", "under", "beneath"),
-    "to the left of": ("to the left of", "left of", "on the left of"),
-    "to the right of": ("to the right of", "right of", "on the right of"),
-}
-SIZES = (
-    "The {small} fits inside the {big}", "The {small} fits in the {big}",
-    "The {small} fits into the {big}", "The {small} can fit in the {big}",
-    "The {big} is bigger than the {small}", "The {big} is larger than the {small}",
-    "The {small} is smaller than the {big}", "The {big} can hold the {small}",
-)  # fmt: skip
+
 EVENTS = ("move", "pick", "drop", "give")
 THINGS = ("pick", "drop", "give")  # the facts that name an object
 
@@ -187,15 +151,20 @@ def _verbs(who: tuple[str, ...], female: frozenset[str]) -> dict[str, str]:
         "isn't": "aren't" if many else "isn't",
         "have": "have" if many else "has",
         "feels": "feel" if many else "feels",
+        "stays": "stay" if many else "stays",
         "their": "their" if many else ("her" if who[0] in female else "his"),
+        "them": "them" if many else ("her" if who[0] in female else "him"),
     }
 
 
 def predicate(fact: Fact, rng: random.Random, verbs: dict[str, str]) -> str:
     """What a fact about people says of them, in one of its everyday wordings."""
     parts, choice = fact.parts, rng.choice
+    still = not verbs.get("opened")  # "is now in", "is holding": never after "Then" or a time
     if fact.kind == "move":  # ("Then she has gone to ..." is not said, nor "Yesterday ...")
-        moves = MOVES_AFTER_OPENER if verbs.get("opened") else MOVES
+        if still and rng.random() < STATE:
+            return f"{choice(STATES).format(**verbs)} the {parts[0]}"
+        moves = MOVES if still else MOVES_AFTER_OPENER
         return f"{choice(moves).format(**verbs)} the {parts[0]}"
     if fact.kind == "is in":
         return f"{choice(BEING).format(**verbs)} the {parts[0]}"
@@ -206,15 +175,29 @@ def predicate(fact: Fact, rng: random.Random, verbs: dict[str, str]) -> str:
     if fact.kind == "no longer":
         return choice(NO_LONGER).format(parts[0], **verbs)
     thing = "it" if verbs.get("it") == parts[0] and rng.random() < IT else f"the {parts[0]}"
-    if fact.kind in ("pick", "drop"):
-        return choice(PICKS if fact.kind == "pick" else DROPS).format(thing) + parts[1]
+    if fact.kind == "pick":
+        if still and not parts[1] and rng.random() < HOLD:
+            return choice(HOLDING).format(thing, **verbs)
+        return _there(choice(PICKS), thing, parts[1], verbs)
+    if fact.kind == "drop":
+        place = verbs.get("place")  # where the one putting it down is, if known
+        if place and not parts[1] and rng.random() < DROP_IN:
+            return choice(DROPS_IN).format(thing, place)
+        return _there(choice(DROPS), thing, parts[1], verbs)
     if fact.kind == "give":
-        return choice(GIVES[:3] if thing == "it" else GIVES).format(thing, parts[1])
+        return choice(GIVES if thing == "it" else GIVES + GIVES_TWO).format(thing, parts[1])
     if fact.kind == "mood":
         return choice(MOODS).format(parts[0], **verbs)
     if fact.kind == "kind":
-        return f"{verbs['be']} a {parts[0]}"
+        return f"{verbs['be']} {'an' if parts[0][0] in 'aeiou' else 'a'} {parts[0]}"
     return f"{verbs['be']} {parts[0]}"  # a colour
+
+
+def _there(wording: str, thing: str, there: str, verbs: dict) -> str:
+    """A wording with bAbI's " there" after it where it may take it: not after "on the floor",
+    "behind" or "with her" (which say no more than it)."""
+    said = wording.format(thing, **verbs)
+    return said + there if wording.endswith(("{0}", " up", " down", " away")) else said
 
 
 def other_sentence(fact: Fact, rng: random.Random) -> str:
@@ -235,7 +218,7 @@ def other_sentence(fact: Fact, rng: random.Random) -> str:
 def _subject(fact: Fact, rng: random.Random, last, female, first: bool) -> str:
     """Who a sentence is about: the names, a pronoun for whom the last sentence was about, or
     "Then Priya" (with bAbI's "Then she" told by the name, now and then)."""
-    if fact.pronoun and rng.random() >= NAME:
+    if fact.pronoun and fact.who == last and rng.random() >= NAME:
         return f"{rng.choice(OPENERS)}{_comma(rng)} {_pronoun(fact.who, female).lower()}"
     if not fact.pronoun and fact.who == last and rng.random() < PRONOUN:
         pronoun = _pronoun(fact.who, female)
@@ -281,35 +264,60 @@ def reword(lines: list, rng: random.Random, female: frozenset[str]) -> list:
         The lines, renumbered from 1, the questions' supporting ids pointing at the new lines.
     """
     out: list = []  # sentences as [text, fact, old ids] and questions, in order
-    last: tuple[str, ...] = ()
+    last: tuple[str, ...] = ()  # whom the sentence before was about (bAbI's "she")
+    spoken: tuple[str, ...] = ()  # whom a pronoun now means: the receiver, after "received"
     it = None  # the object the sentence before named
+    where: dict[str, str] = {}  # where people are, as far as the story says
     for line in lines:
         if isinstance(line, babi.Question):
             out.append(line)
             continue
         fact = take_apart(line.text, last)
         text = line.text
-        if fact is not None and rng.random() >= KEEP:
-            if fact.who:
-                subject = _subject(fact, rng, last, female, first=not out)
-                verbs = _verbs(fact.who, female)
-                opened = subject.split()[0].rstrip(",") in OPENER_WORDS
-                verbs["opened"] = opened or bool(fact.time)  # not "Yesterday she has gone"
-                verbs["it"] = it
-                text = f"{subject} {predicate(fact, rng, verbs)}"
-                text = _timed(text, fact.time, rng) + "."
-            else:
-                text = other_sentence(fact, rng) + "."
+        retold = fact is not None and (rng.random() >= KEEP or fact.pronoun and fact.who != spoken)
+        received = retold and fact.kind == "give" and not fact.time and rng.random() < RECEIVE
+        if received:  # "Kwame received the lantern from Amara."
+            text = rng.choice(RECEIVES).format(f"the {fact.parts[0]}", fact.parts[1], fact.who[0])
+            text += "."
+        elif retold and fact.who:
+            subject = _subject(fact, rng, spoken, female, first=not out)
+            verbs = _verbs(fact.who, female)
+            opened = subject.split()[0].rstrip(",") in OPENER_WORDS
+            verbs["opened"] = opened or bool(fact.time)  # not "Yesterday she has gone"
+            verbs["it"] = it
+            verbs["place"] = where.get(fact.who[0]) if len(fact.who) == 1 else None
+            text = f"{subject} {predicate(fact, rng, verbs)}"
+            text = _timed(text, fact.time, rng) + "."
+        elif retold:
+            text = other_sentence(fact, rng) + "."
         previous = out[-1] if out and not isinstance(out[-1], babi.Question) else None
-        if previous is not None and _joinable(previous, fact) and rng.random() < JOIN:
+        if (
+            previous is not None
+            and not received
+            and _joinable(previous, fact)
+            and rng.random() < JOIN
+        ):
             previous[0] = _join(previous, fact, text, rng, female, it)
             previous[2].append(line.id)
             previous[1] = None  # joined once: never again
         else:
-            out.append([text, fact, [line.id]])
+            out.append([text, None if received else fact, [line.id]])
         last = fact.who if fact is not None else ()
+        spoken = (fact.parts[1],) if received else last
         it = fact.parts[0] if fact is not None and fact.kind in THINGS else None
+        _follow(where, fact)
     return _numbered(out)
+
+
+def _follow(where: dict[str, str], fact: Fact | None) -> None:
+    """Update where people are known to be (a move or "is in" of no time of day)."""
+    if fact is None or not fact.who:
+        return
+    for person in fact.who:
+        if fact.kind in ("move", "is in") and not fact.time:
+            where[person] = fact.parts[0]
+        elif fact.kind in ("move", "is in", "not in", "no longer", "either"):
+            where.pop(person, None)
 
 
 def _joinable(previous, fact: Fact | None) -> bool:

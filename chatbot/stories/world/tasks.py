@@ -12,6 +12,7 @@ from chatbot.errors import QUESTIONS, Message, UsageError
 from chatbot.files import write_set
 from chatbot.stories import babi
 from chatbot.stories.world.everyday import reword
+from chatbot.stories.world.everyday_words import FEMALE_NAMES, recast
 from chatbot.stories.world.mixed import mixed_story
 from chatbot.stories.world.tasks_logic import (
     colour_story,
@@ -29,7 +30,6 @@ from chatbot.stories.world.words import (
     BABI_PEOPLE_10,
     BABI_PLACES,
     BABI_PLACES_10,
-    FEMALE,
 )
 from chatbot.untrusted import shorten_word
 
@@ -79,7 +79,6 @@ EXAMPLE_QUESTIONS = 8  # questions of an example story: enough for one whole sto
 CHOICES = "task numbers 1 to 20 and mix"
 BABI, EVERYDAY = "babi", "everyday"
 WORDINGS = (BABI, EVERYDAY)  # how the stories' sentences are told (`generate_stories`)
-FEMALE_NAMES = frozenset(FEMALE)
 
 
 def _story(rng: random.Random, task, split: str) -> list:
@@ -219,7 +218,7 @@ def generate_stories(
             lines = lines[: question_ends[remaining - 1]]
         remaining -= min(remaining, len(question_ends))
         if wordings == EVERYDAY:
-            lines = reword(lines, words_rng, FEMALE_NAMES)
+            lines = recast(reword(lines, words_rng, FEMALE_NAMES), words_rng, split)
         stories.append(babi.Story(lines=lines, task=name))
     return stories
 
