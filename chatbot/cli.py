@@ -207,9 +207,10 @@ def train(
 
     from chatbot.training.train import train as train_model
 
-    given = dict(epochs=epochs, batch_size=batch_size, seed=seed, wordings=wordings)
-    given.update(start_from=start_from, learning_rate=learning_rate)
-    given["generated_questions"] = questions
+    given = dict(
+        epochs=epochs, batch_size=batch_size, seed=seed, wordings=wordings,
+        generated_questions=questions, learning_rate=learning_rate, start_from=start_from,
+    )  # fmt: skip
     settings = dataclasses.replace(
         TrainConfig(), **{name: value for name, value in given.items() if value is not None}
     )

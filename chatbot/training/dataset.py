@@ -50,6 +50,7 @@ class Prepared:
     unknown_answers: int  # validation questions whose answer never occurs in training
     lexicon: Lexicon  # the roles of words and the shapes met in training
     settings: TrainConfig | None = None  # set where each epoch trains on fresh stories
+    start_weights: list | None = None  # the trained model's, with `--start-from`
 
     def arrays_of(self, epoch: int) -> dict:
         """The training arrays of an epoch (0-based): the same every epoch, or, for the
@@ -100,8 +101,11 @@ def prepare(data, settings: TrainConfig, valid, model_options: dict, report) -> 
             inventory = inventory + _fresh_examples(settings, epoch)
     lexicon = _lexicon(inventory)
     vocabulary, answers, config = _describe(inventory, lexicon, settings, model_options)
+    start_weights = None
     if settings.start_from:
-        vocabulary, config = _started_from(settings.start_from, vocabulary, answers, config)
+        vocabulary, config, start_weights = _started_from(
+            settings.start_from, vocabulary, answers, config
+        )
     overlap = _count_overlap(training.stories, validation.stories, train_examples, valid_examples)
     report(
         f"training on {len(train_examples)} questions ({len(training.stories)} stories), "
@@ -123,6 +127,7 @@ def prepare(data, settings: TrainConfig, valid, model_options: dict, report) -> 
     return Prepared(
         training, validation, train_examples, valid_examples, vocabulary, answers, config,
         train_arrays, valid_arrays, overlap, unknown_answers, lexicon, settings if fresh else None,
+        start_weights,
     )  # fmt: skip
 
 
@@ -314,8 +319,8 @@ def _memory(examples, settings: TrainConfig, model_options: dict) -> int:
 
 
 def _started_from(folder: str, vocabulary, answers, config: ModelConfig):
-    """The vocabulary and sizes of the model folder a run starts from (`--start-from`), which
-    must read everything this run's data holds."""
+    """The vocabulary, sizes and weights of the model folder a run starts from
+    (`--start-from`), which must read everything this run's data holds with the same network."""
     from chatbot.network.folder import load_model_dir
 
     trained = load_model_dir(folder)
@@ -342,7 +347,8 @@ def _started_from(folder: str, vocabulary, answers, config: ModelConfig):
             "data with the same network, or leave --start-from out"
         )
     sized = replace(trained.config, temperature=1.0, form_temperatures={})
-    return trained.vocabulary, replace(sized, max_sentences=config.max_sentences)
+    sized = replace(sized, max_sentences=config.max_sentences)
+    return trained.vocabulary, sized, trained.model.get_weights()
 
 
 def _story_key(story) -> tuple:

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from chatbot.config import TrainConfig
-from chatbot.errors import RESUME, ChatbotError, Message
+from chatbot.errors import RESUME, Message
 from chatbot.network.backend import keras
 from chatbot.network.model import build_model
 from chatbot.training import checkpoints, dataset, distribute
@@ -63,8 +63,8 @@ def fit(
 
     def new_model():
         model = build_model(prepared.config)
-        if settings.start_from:
-            _start_from(model, settings.start_from, prepared)
+        if prepared.start_weights is not None:  # --start-from: its network, checked in prepare
+            model.set_weights(prepared.start_weights)
         _compile(model, settings)
         return model
 
@@ -91,23 +91,6 @@ def fit(
             raise
         state = progress.state or state
     return _result(model, prepared.config, state)
-
-
-def _start_from(model, folder: str, prepared: dataset.Prepared) -> None:
-    """Set a new model's weights to those of a trained model folder of the same network and
-    vocabulary: training longer, or on other shares of the tasks, without starting over."""
-    from chatbot.network.folder import load_model_dir
-
-    trained = load_model_dir(folder)
-    shapes = [tuple(weight.shape) for weight in model.weights]
-    if trained.vocabulary.words != prepared.vocabulary.words or shapes != [
-        tuple(weight.shape) for weight in trained.model.weights
-    ]:
-        raise ChatbotError(
-            f"--start-from {folder}: its network or vocabulary is not this run's; start from a "
-            "model trained on the same data with the same --steps, or leave --start-from out"
-        )
-    model.set_weights(trained.model.get_weights())
 
 
 def learning_rate(settings: TrainConfig, epoch: int) -> float:
