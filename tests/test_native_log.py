@@ -42,10 +42,14 @@ import importlib.abc, importlib.util, os, sys, time
 NOISE = {("".join(line + chr(10) for line in NATIVE_LINES)).encode()!r}
 
 class Noisy(importlib.abc.MetaPathFinder):
+    # It stays in sys.meta_path: removing itself from the loading thread while the main thread
+    # walks that list made the main thread skip a finder and fail an import (CI, stop 26).
+    found = False
+
     def find_spec(self, name, path, target=None):
-        if name != "tensorflow":
+        if name != "tensorflow" or self.found:
             return None
-        sys.meta_path.remove(self)
+        self.found = True
         spec = importlib.util.find_spec(name)
         real_exec = spec.loader.exec_module
 
