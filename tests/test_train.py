@@ -27,6 +27,7 @@ from chatbot.errors import ChatbotError, UsageError
 from chatbot.network.folder import load_model_dir
 from chatbot.stories import babi, world
 from chatbot.training.dataset import count_overlap, split_by_story
+from chatbot.text import Vocabulary
 from chatbot.training.train import train
 from chatbot.training.work_folder import work_folder
 
@@ -293,10 +294,39 @@ def test_start_from_refuses_another_network(reference, tmp_path):
     assert not (tmp_path / "other").exists()
 
 
+def test_start_from_a_model_of_fewer_words_gives_the_new_words_fresh_rows(reference):
+    from chatbot.training.dataset import _started_from
+
+    trained = reference[0].bundle
+    words = Vocabulary([*trained.vocabulary.words[:3], "zebra"])  # one word it never saw
+    config = replace(trained.config, vocabulary_size=len(words))
+    merged, sized, start = _started_from(
+        str(reference[0].path), words, trained.answers, config
+    )
+    assert set(merged.words) == {*trained.vocabulary.words, "zebra"}
+    assert sized.vocabulary_size == len(merged)
+    zebra = merged.encode(["zebra"])[0][0]
+    assert start.rows[zebra] == -1
+    assert all(
+        trained.vocabulary.words[start.rows[index] - 2] == word
+        for index, word in enumerate(merged.words, 2)
+        if word != "zebra"
+    )
+    fresh = [np.full((len(merged), *w.shape[1:]), 7.0) if w.shape[0] == len(trained.vocabulary)
+             else np.zeros_like(w) for w in start.weights]  # fmt: skip
+    carried = start.carried(fresh)
+    table = next(index for index, w in enumerate(start.weights) if w.shape != fresh[index].shape)
+    assert (carried[table][zebra] == 7.0).all()
+    np.testing.assert_array_equal(
+        carried[table][zebra - 1], start.weights[table][start.rows[zebra - 1]]
+    )
+
+
 KILLED_RUN = """
 import sys
 import chatbot
 from chatbot.config import TrainConfig
+from chatbot.text import Vocabulary
 from chatbot.training.train import train
 settings = TrainConfig(epochs=10_000, patience=10_000, batch_size=8, generated_questions=12,
                        validation_split=0.25)

@@ -21,7 +21,7 @@ from chatbot.errors import A_VALID_FILE, OR_A_VALID_FILE, ChatbotError, Message,
 from chatbot.reading.features import encode_examples
 from chatbot.reading.lexicon import SLOT_TOKENS, Lexicon
 from chatbot.stories import babi, world
-from chatbot.text import Vocabulary, tokenize
+from chatbot.text import RESERVED, UNKNOWN_ID, Vocabulary, tokenize
 
 GENERATED = "generated"  # the DATA word for the built-in stories
 INVENTORY_EPOCHS = 3  # epochs of fresh stories whose words and shapes the model is sized for
@@ -50,7 +50,7 @@ class Prepared:
     unknown_answers: int  # validation questions whose answer never occurs in training
     lexicon: Lexicon  # the roles of words and the shapes met in training
     settings: TrainConfig | None = None  # set where each epoch trains on fresh stories
-    start_weights: list | None = None  # the trained model's, with `--start-from`
+    start_weights: "StartWeights | None" = None  # the trained model's, with `--start-from`
 
     def arrays_of(self, epoch: int) -> dict:
         """The training arrays of an epoch (0-based): the same every epoch, or, for the
@@ -324,7 +324,6 @@ def _started_from(folder: str, vocabulary, answers, config: ModelConfig):
     from chatbot.network.folder import load_model_dir
 
     trained = load_model_dir(folder)
-    new = sorted(set(vocabulary.words) - set(trained.vocabulary.words))
     larger = [
         name
         for name in ("max_words", "max_question_words")
@@ -332,11 +331,9 @@ def _started_from(folder: str, vocabulary, answers, config: ModelConfig):
     ]
     network = ("architecture", "embedding_dim", "hidden_dim", "blocks", "heads", "steps")
     other = [name for name in network if getattr(config, name) != getattr(trained.config, name)]
-    if new or trained.answers != answers or larger or other:
+    if trained.answers != answers or larger or other:
         differs = (
-            f"this run's data has {len(new)} words it never saw ({', '.join(new[:5])})"
-            if new
-            else f"this run's answers are {answers}, not {trained.answers}"
+            f"this run's answers are {answers}, not {trained.answers}"
             if trained.answers != answers
             else f"this run's data has longer texts ({', '.join(larger)})"
             if larger
@@ -346,9 +343,42 @@ def _started_from(folder: str, vocabulary, answers, config: ModelConfig):
             f"--start-from {folder}: {differs}; start from a model trained on the same kind of "
             "data with the same network, or leave --start-from out"
         )
+    # Words this run's data adds get rows of their own, trained from fresh ones (`carry_weights`).
+    words = set(vocabulary.words) | set(trained.vocabulary.words)
+    merged = Vocabulary(sorted(words - set(SLOT_TOKENS)) + list(SLOT_TOKENS))
     sized = replace(trained.config, temperature=1.0, form_temperatures={})
-    sized = replace(sized, max_sentences=config.max_sentences)
-    return trained.vocabulary, sized, trained.model.get_weights()
+    sized = replace(sized, max_sentences=config.max_sentences, vocabulary_size=len(merged))
+    rows = np.array([trained.vocabulary.encode([word])[0][0] for word in RESERVED + merged.words])
+    rows[len(RESERVED) :][rows[len(RESERVED) :] == UNKNOWN_ID] = -1  # a word it never saw
+    return merged, sized, StartWeights(trained.model.get_weights(), rows)
+
+
+@dataclass
+class StartWeights:
+    """A trained model's weights and, for each word id of this run, the row of that word in the
+    trained model's word tables (-1 for a word it never saw)."""
+
+    weights: list
+    rows: np.ndarray
+
+    def carried(self, fresh: list) -> list:
+        """The trained weights in a fresh model's shapes: a word table (as long as the trained
+        vocabulary) keeps each known word's trained row and gives a new word its fresh one.
+
+        >>> table = np.arange(4.0).reshape(2, 2)  # two words
+        >>> StartWeights([table, np.ones(2)], np.array([1, 0, -1])).carried(
+        ...     [np.zeros((3, 2)), np.zeros(2)])[0].tolist()
+        [[2.0, 3.0], [0.0, 1.0], [0.0, 0.0]]
+        """
+        carried = []
+        for trained, new in zip(self.weights, fresh, strict=True):
+            if trained.shape != new.shape:  # a word table: rows by word
+                known = self.rows >= 0
+                trained_rows, new = trained, new.copy()
+                new[known] = trained_rows[self.rows[known]]
+                trained = new
+            carried.append(trained)
+        return carried
 
 
 def _story_key(story) -> tuple:

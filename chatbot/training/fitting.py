@@ -64,7 +64,7 @@ def fit(
     def new_model():
         model = build_model(prepared.config)
         if prepared.start_weights is not None:  # --start-from: its network, checked in prepare
-            model.set_weights(prepared.start_weights)
+            model.set_weights(prepared.start_weights.carried(model.get_weights()))
         _compile(model, settings)
         return model
 

@@ -43,6 +43,9 @@ QUESTIONS_15 = 4
 LINKS_19 = 5
 ONE_LINK = 0.2  # qa4: how often a story has one link, not bAbI's two
 OWN_COLOURS = 0.1  # qa16: how often a story gives each animal a colour of its own, not its kind's
+# qa16: how often the question is about an animal whose colour the story states (bAbI never
+# asks that; a person does: "Julius is grey. Is Julius grey?" must not be read by its kind).
+STATED_COLOUR = 0.15
 NAME_OF_STEP = {step: name for name, step in DIRECTIONS.items()}
 
 
@@ -314,7 +317,8 @@ def ask_fear(rng: random.Random, story: Lines, animals, fears, said) -> None:
 def colour_story(rng: random.Random, names) -> list:
     """A story of task 16: four animals' kinds and colours and a fifth animal's kind, of a kind
     already described, told in any order; then "Is Greg green?" (the colour of the member of
-    its kind most recently told to be one)."""
+    its kind most recently told to be one), or now and then about an animal whose colour the
+    story states."""
     story = Lines()
     five = rng.sample(list(names), 5)
     described, asked = five[:4], five[4]
@@ -340,7 +344,10 @@ def colour_story(rng: random.Random, names) -> list:
         key=lambda name: said[("kind", name)],
     )
     colour = colours[kin]
-    asked_colour = colour if yes_or_no(rng) == "yes" else wrong(rng, story, COLOURS, colour)
     support = (said[("kind", asked)], said[("kind", kin)], said[("colour", kin)])
+    if rng.random() < STATED_COLOUR:
+        asked = rng.choice(described)
+        colour, support = colours[asked], (said[("colour", asked)],)
+    asked_colour = colour if yes_or_no(rng) == "yes" else wrong(rng, story, COLOURS, colour)
     story.ask(f"Is {asked} {asked_colour}?", "yes" if asked_colour == colour else "no", support)
     return story.lines
