@@ -26,8 +26,8 @@ from chatbot.config import TrainConfig
 from chatbot.errors import ChatbotError, UsageError
 from chatbot.network.folder import load_model_dir
 from chatbot.stories import babi, world
-from chatbot.training.dataset import count_overlap, split_by_story
 from chatbot.text import Vocabulary
+from chatbot.training.dataset import count_overlap, split_by_story
 from chatbot.training.train import train
 from chatbot.training.work_folder import work_folder
 
@@ -300,9 +300,7 @@ def test_start_from_a_model_of_fewer_words_gives_the_new_words_fresh_rows(refere
     trained = reference[0].bundle
     words = Vocabulary([*trained.vocabulary.words[:3], "zebra"])  # one word it never saw
     config = replace(trained.config, vocabulary_size=len(words))
-    merged, sized, start = _started_from(
-        str(reference[0].path), words, trained.answers, config
-    )
+    merged, sized, start = _started_from(str(reference[0].path), words, trained.answers, config)
     assert set(merged.words) == {*trained.vocabulary.words, "zebra"}
     assert sized.vocabulary_size == len(merged)
     zebra = merged.encode(["zebra"])[0][0]
