@@ -21,8 +21,10 @@ SEEDS = range(3)
 QUESTIONS = 200  # per task, seed and split
 # sha256 of bAbI-worded stories of every task, seed 7, 100 questions per split, as the generator
 # wrote them before the everyday wordings came in: the switch's default changes nothing. (Task
-# 19's supporting sentences follow the asked walk since "Reasoning in steps"; nothing else.)
-BABI_SHA256 = "ca42e610164068e7c39acc75ef08282e6c308c4ec0c5aa66c197b86461d4f1d0"
+# 19's supporting sentences follow the asked walk since "Reasoning in steps"; task 16 and the
+# mixed stories now and then ask about an animal whose colour is stated, since issue 20's
+# retrain; nothing else: the digests of the other tasks were checked unchanged.)
+BABI_SHA256 = "4e65a2da6b481c80cbcdded451f7a7eee06fbc0374bc9bcfff3e9af5684acfe4"
 
 
 @pytest.fixture(scope="module")

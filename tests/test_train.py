@@ -295,6 +295,7 @@ def test_start_from_refuses_another_network(reference, tmp_path):
 
 
 def test_start_from_a_model_of_fewer_words_gives_the_new_words_fresh_rows(reference):
+    from chatbot.network.model import build_model
     from chatbot.training.dataset import _started_from
 
     trained = reference[0].bundle
@@ -310,14 +311,19 @@ def test_start_from_a_model_of_fewer_words_gives_the_new_words_fresh_rows(refere
         for index, word in enumerate(merged.words, 2)
         if word != "zebra"
     )
-    fresh = [np.full((len(merged), *w.shape[1:]), 7.0) if w.shape[0] == len(trained.vocabulary)
-             else np.zeros_like(w) for w in start.weights]  # fmt: skip
+    by_word = build_model(sized).get_weights()  # the weights with an axis by word grow
+    fresh = [np.full(w.shape, 7.0) for w in by_word]
     carried = start.carried(fresh)
-    table = next(index for index, w in enumerate(start.weights) if w.shape != fresh[index].shape)
-    assert (carried[table][zebra] == 7.0).all()
-    np.testing.assert_array_equal(
-        carried[table][zebra - 1], start.weights[table][start.rows[zebra - 1]]
-    )
+    grown = [i for i, w in enumerate(start.weights) if w.shape != fresh[i].shape]
+    assert grown  # the word tables at least
+    for index in grown:
+        axis = next(a for a, size in enumerate(fresh[index].shape) if size == len(merged))
+        mine, theirs = (
+            np.moveaxis(carried[index], axis, 0),
+            np.moveaxis(start.weights[index], axis, 0),
+        )
+        assert (mine[zebra] == 7.0).all()
+        np.testing.assert_array_equal(mine[zebra - 1], theirs[start.rows[zebra - 1]])
 
 
 KILLED_RUN = """

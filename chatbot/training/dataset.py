@@ -355,27 +355,30 @@ def _started_from(folder: str, vocabulary, answers, config: ModelConfig):
 
 @dataclass
 class StartWeights:
-    """A trained model's weights and, for each word id of this run, the row of that word in the
-    trained model's word tables (-1 for a word it never saw)."""
+    """A trained model's weights and, for each word id of this run, the id of that word in the
+    trained model's vocabulary (-1 for a word it never saw)."""
 
     weights: list
     rows: np.ndarray
 
     def carried(self, fresh: list) -> list:
-        """The trained weights in a fresh model's shapes: a word table (as long as the trained
-        vocabulary) keeps each known word's trained row and gives a new word its fresh one.
+        """The trained weights in a fresh model's shapes. A weight with an axis by word (the
+        word tables, the step network's word links) keeps each known word's trained values and
+        gives a new word its fresh ones.
 
         >>> table = np.arange(4.0).reshape(2, 2)  # two words
         >>> StartWeights([table, np.ones(2)], np.array([1, 0, -1])).carried(
         ...     [np.zeros((3, 2)), np.zeros(2)])[0].tolist()
         [[2.0, 3.0], [0.0, 1.0], [0.0, 0.0]]
         """
+        known = self.rows >= 0
         carried = []
         for trained, new in zip(self.weights, fresh, strict=True):
-            if trained.shape != new.shape:  # a word table: rows by word
-                known = self.rows >= 0
-                trained_rows, new = trained, new.copy()
-                new[known] = trained_rows[self.rows[known]]
+            if trained.shape != new.shape:  # the one axis by word
+                axis = next(a for a, size in enumerate(new.shape) if size != trained.shape[a])
+                new, at = new.copy(), [slice(None)] * new.ndim
+                at[axis] = known
+                new[tuple(at)] = np.take(trained, self.rows[known], axis=axis)
                 trained = new
             carried.append(trained)
         return carried
