@@ -199,6 +199,27 @@ def test_two_known_sentence_shapes_joined_by_and_are_known_where_training_joined
     assert "NAME and NAME went to the PLACE" not in joined.sentence_shapes  # "NAME": no shape
 
 
+def test_a_known_fact_in_a_frame_training_used_is_known_and_a_second_fact_may_lack_its_subject():
+    met = [
+        "Mary went to the hallway.", "Then John went to the office.", "John went to the office.",
+        "Mary got the football there.", "Mary got the football.", "Sandra dropped the apple.",
+        "Mary went to the hallway and John got the football.",
+    ]  # fmt: skip
+    shapes = Lexicon.of_world().learn_shapes(met, []).sentence_shapes
+    assert shapes.frames == ({("then",)}, {("there",)})
+    assert "then NAME dropped the OBJECT" in shapes  # a frame met around another fact
+    assert "then NAME dropped the OBJECT there" in shapes
+    assert "NAME went to the PLACE and then dropped the OBJECT" in shapes  # Mary dropped it
+    assert "NAME went to the PLACE and dropped the OBJECT there" in shapes
+    assert "afterwards NAME dropped the OBJECT" not in shapes  # a frame never met
+    assert "NAME dropped the OBJECT NAME" not in shapes  # a frame names no one
+    assert "NAME and NAME went to the PLACE" not in shapes
+    assert "then" not in shapes and "NAME went to the PLACE and then" not in shapes
+    strict = Lexicon.of_world().learn_shapes(met[:-1], []).sentence_shapes  # never joined
+    assert "NAME went to the PLACE and then dropped the OBJECT" not in strict
+    assert "then NAME dropped the OBJECT" in strict  # frames do not need joined facts
+
+
 def test_joined_shapes_are_not_saved_and_load_as_known():
     sentences = ["Mary went to the hallway.", "John got the football there.",
                  "Mary went to the hallway and John got the football there."]  # fmt: skip
