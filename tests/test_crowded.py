@@ -13,6 +13,7 @@ from cli_runner import run
 
 import chatbot  # noqa: F401  (first: it keeps TensorFlow's start-up logs quiet)
 from chatbot.reading import lexicon as lexicon_module
+from chatbot.reading import new_words
 from chatbot.reading.lexicon import SLOTS, Lexicon
 from chatbot.stories.world import words
 from chatbot.text import tokenize
@@ -108,7 +109,7 @@ def test_a_damaged_or_oversized_lexicon_is_one_line(capsys, model, change, messa
 
 
 def test_the_near_miss_cache_is_bounded_and_quick(lexicon, monkeypatch):
-    monkeypatch.setattr(lexicon_module, "CACHED_WORDS", 100)
+    monkeypatch.setattr(new_words, "CACHED_WORDS", 100)
     fresh = Lexicon(lexicon.roles, lexicon.kept, lexicon.classes, lexicon.sentence_shapes)
     story = [f"Mary zorped{number}x to the hallway." for number in range(1000)]
     fresh.read(story, known=KNOWN)

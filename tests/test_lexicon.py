@@ -172,6 +172,24 @@ def test_a_lexicon_without_the_open_roles_keeps_kinds_and_colours_closed(open_le
     assert reading.unknown == ("rex", "dog")
 
 
+def test_a_new_word_before_a_noun_names_one_new_thing_with_it(lexicon):
+    # "ball" is a known object; "tennis" and "living room" are new.
+    story = [
+        "John got the tennis ball there.",
+        "John got the ball there.",
+        "Mary went to the living room.",
+    ]
+    reading = lexicon.read(story, ["Is the tennis ball in the living room?"], KNOWN)
+    assert reading.unknown == ()
+    assert reading.roles == {"john": "NAME", "tennis ball": "OBJECT", "ball": "OBJECT",
+                             "mary": "NAME", "living room": "PLACE"}  # fmt: skip
+    tennis_ball, ball = reading.sentences[0][-2], reading.sentences[1][-2]
+    assert tennis_ball != ball and reading.questions[0][2] == tennis_ball
+    # Two new words that fit nowhere joined are two unknown words.
+    apart = lexicon.read(["The boy ran to the hallway."], (), KNOWN)
+    assert apart.unknown == ("boy", "ran") and apart.roles == {"hallway": "PLACE"}
+
+
 def test_a_new_word_that_fits_its_place_wins_over_a_near_miss_unless_the_story_has_the_word(
     lexicon,
 ):

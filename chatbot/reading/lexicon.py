@@ -21,7 +21,6 @@ than guessed.
 """
 
 import functools
-import itertools
 import json
 import random
 from collections import ChainMap
@@ -29,7 +28,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from chatbot.errors import ChatbotError
-from chatbot.reading import near_miss
+from chatbot.reading.new_words import place_new, read_joined
 from chatbot.reading.shapes import SentenceShapes, joined_flag
 from chatbot.reading.slots import (  # noqa: F401  (the lexicon's public names too)
     COLOUR,
@@ -48,15 +47,11 @@ from chatbot.reading.slots import (  # noqa: F401  (the lexicon's public names t
 )
 from chatbot.reading.slots import crowded as crowded_texts
 from chatbot.reading.unread import needed_unread
-from chatbot.text import one_edit, tokenize
+from chatbot.text import tokenize
 from chatbot.untrusted import printable
 
-WORD = "WORD"  # a known word of no role ("then", "went"), as a near-miss finds it
 LEXICON_FORMAT = "chatbot-lexicon"
-MOST_NEW_WORDS = 3  # new words one text may hold and still be placed (3 ** 3 shapes to try)
-NEAR_MISS_LENGTH = 5  # a word this long, one edit from a known word, is taken as a typo
 CACHED_SHAPES = 20_000  # texts whose shape check is remembered, per kind (sentence, question)
-CACHED_WORDS = 10_000  # unknown words whose near misses are remembered
 # What a lexicon.json may hold: far above any model's (the shipped one: 338 roles, 158 shapes),
 # low enough that reading it and looking words up in it stays quick.
 MAX_LEXICON_ENTRIES = 50_000
@@ -154,12 +149,13 @@ class Lexicon:
         `ROLE_SLOTS` of its role is left out (`left_out`), and a question that would is refused
         (`crowded`).
         """
-        every = [tuple(tokenize(text)) for text in sentences]
-        story = [() if i in unreadable else text for i, text in enumerate(every)]
-        asked = [tuple(tokenize(text)) for text in questions]
         known = self._known_words(known)
-        new = {w for text in story + asked for w in text if w not in known and w not in self.roles}
-        placed, near = self._place_new(story, asked, new, known)
+        every = [tuple(tokenize(text)) for text in sentences]
+        asked = [tuple(tokenize(text)) for text in questions]
+        new = self._new_words(every + asked, known)
+        every, asked, (story, new, placed, near) = read_joined(  # "the tennis ball": one thing
+            every, asked, new, self.roles, lambda e, a: self._place_story(e, a, known, unreadable)
+        )
         roles = ChainMap(placed, self.roles)  # no copy of the lexicon's roles per reading
         unknown = tuple(w for w in _in_order(story + asked) if w in new and w not in placed)
         entities = [self._entities(text, roles, placed) for text in story + asked]
@@ -243,74 +239,17 @@ class Lexicon:
             self._cache["set"] = frozenset(known)
         return self._cache["set"]
 
-    def _near_roles(self, word: str, known: frozenset[str]) -> set:
-        """The roles of the known words one edit from `word` (WORD for a word of no role).
-
-        The known words are indexed by themselves and their one-letter deletions, so a look-up
-        costs the length of `word`, not the number of known words; the answers are remembered,
-        the least recently used forgotten past `CACHED_WORDS`.
-        """
-        if len(word) < NEAR_MISS_LENGTH:
-            return set()
-        found = self._cache.setdefault("near", {})
-        if word in found:
-            found[word] = found.pop(word)  # most recently used last
-            return found[word]
-        index = self._cache.get("index")
-        if index is None:
-            words = itertools.chain(known, self.roles)
-            index = self._cache["index"] = near_miss.deletion_index(words)
-        found[word] = {self.roles.get(other, WORD) for other in near_miss.near(word, index)}
-        if len(found) > CACHED_WORDS:
-            del found[next(iter(found))]
-        return found[word]
-
-    def _place_new(self, story, asked, new: set[str], known) -> tuple[dict, set]:
-        """(new word -> the role it stands in, the new words taken as typos).
-
-        A word that stands where a name, place, object, kind or colour stands is read as a new
-        one, even one edit from a known word ("Sarah" beside "Sara", "towel" beside "tower"),
-        unless the story or question itself uses a known word of that role one edit away: then
-        it is a typo of that word ("Mary went to the kitchen. Is Mary in the kitchn?"). A word
-        its position does not place is a typo where it is one edit from a known word of no role.
-        """
-        placed = self._place(story, asked, new) if new else {}
-        used = {word for text in story + asked for word in text if word in self.roles}
-        near = {
-            word
-            for word in new
-            if (WORD in self._near_roles(word, known) and word not in placed)
-            or (
-                word in placed
-                and len(word) >= NEAR_MISS_LENGTH
-                and any(
-                    self.roles[other] == placed[word] and one_edit(word, other) for other in used
-                )
-            )
+    def _new_words(self, texts, known: frozenset[str]) -> set[str]:
+        return {
+            word for text in texts for word in text if word not in known and word not in self.roles
         }
-        return {word: role for word, role in placed.items() if word not in near}, near
 
-    def _place(self, story, asked, new: set[str]) -> dict[str, str]:
-        """Roles for new words: those that give every text holding them a known shape.
-
-        A text no choice of roles makes known (a strange question, say) decides nothing.
-        """
-        choices: dict[str, set[str]] = {}
-        for texts, shapes in ((story, self.sentence_shapes), (asked, self.question_shapes)):
-            for text in set(texts):
-                words = sorted(new.intersection(text))
-                if not words or len(words) > MOST_NEW_WORDS:
-                    continue
-                fitting: dict[str, set[str]] = {word: set() for word in words}
-                for guess in itertools.product(self.open_roles, repeat=len(words)):
-                    guessed = ChainMap(dict(zip(words, guess, strict=True)), self.roles)
-                    if self.shape(text, guessed) in shapes:
-                        for word, role in zip(words, guess, strict=True):
-                            fitting[word].add(role)
-                if any(fitting.values()):
-                    for word in words:
-                        choices[word] = choices.get(word, set(ROLES)) & fitting[word]
-        return {word: min(roles, key=ROLES.index) for word, roles in choices.items() if roles}
+    def _place_story(self, every, asked, known, unreadable):
+        """(the story but the sentences the caller left out, its and the questions' new words,
+        those placed -> their roles, the typos): `new_words.place_new` of the texts."""
+        story = [() if i in unreadable else text for i, text in enumerate(every)]
+        new = self._new_words(story + asked, known)
+        return story, new, *place_new(self, story, asked, new, known)
 
     # ---- learning shapes, saving, loading -----------------------------------------------------
     def learn_shapes(self, sentences: Iterable[str], questions: Iterable[str]) -> "Lexicon":
