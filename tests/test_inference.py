@@ -152,6 +152,22 @@ def test_predict_gives_the_calibrated_probabilities(tiny_bundle):
     np.testing.assert_allclose(same_attention, attention, atol=1e-6)
 
 
+def test_a_not_question_is_its_positive_form_with_yes_and_no_swapped(tiny_bundle):
+    bundle = tiny_bundle(["Mary moved to the bathroom.", "Is Mary not in the bathroom?"])
+    ids = {word: bundle.vocabulary.encode([word])[0][0] for word in ("is", "mary", "in", "not")}
+    story = np.random.default_rng(1).integers(1, 9, (1, 4, 10)).astype(np.int32)
+    asked = np.zeros((2, 10), dtype=np.int32)
+    asked[0, :3] = [ids["is"], ids["mary"], ids["in"]]  # "is mary in"
+    asked[1, :4] = [ids["is"], ids["mary"], ids["not"], ids["in"]]  # "is mary not in"
+    probabilities, attention = bundle.predict(story[[0, 0]], asked)
+    yes, no, maybe = (bundle.answers.index(answer) for answer in ("yes", "no", "maybe"))
+    assert probabilities[0, yes] != probabilities[0, no]  # the swap shows
+    np.testing.assert_array_equal(
+        probabilities[1, [yes, no, maybe]], probabilities[0, [no, yes, maybe]]
+    )
+    np.testing.assert_array_equal(attention[1], attention[0])
+
+
 def test_calibrated_takes_one_temperature_per_row():
     probabilities = toy_probabilities(0.9, rows=3)
     scaled = calibrated(probabilities, np.array([1.0, 2.0, 4.0]))

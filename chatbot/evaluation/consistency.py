@@ -10,9 +10,9 @@ same `ModelBundle.predict`), and the pair agrees or not:
   rule, `stories.yesno`: one is yes, the other no), get opposite answers;
 - "gave": "Did X give the O to Y?" answered yes implies yes to "Did Y receive the O?".
 
-A pair where either question is refused does not agree. The bot answers a "not" question with
-the network, as it answers its positive form; it does not turn the positive form's answer
-around, so the "not" pairs measure the network too.
+A pair where either question is refused does not agree. The network answers a "not" question
+by its positive form, turned around (`ModelBundle.predict_steps`): the "not" pairs then agree by
+construction, unless one of the two is refused; the other kinds measure the network.
 """
 
 import dataclasses

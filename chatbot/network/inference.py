@@ -25,7 +25,7 @@ import numpy as np
 from chatbot.config import ModelConfig, TrainConfig
 from chatbot.errors import ChatbotError
 from chatbot.reading.lexicon import Lexicon
-from chatbot.text import Vocabulary
+from chatbot.text import UNKNOWN_ID, Vocabulary
 
 # Questions per compiled call. Larger calls pay the per-call overhead less often and share more
 # work (each distinct sentence is encoded once per call); a bound keeps one call's memory small
@@ -83,6 +83,7 @@ class ModelBundle:
             ChatbotError: arrays of a shape this model does not read.
         """
         story, question = self._checked(story, question)
+        question, negated = self._turned_around(question)
         width = story.shape[1]
         if not self.flexible_memory:
             story = np.pad(story, ((0, 0), (self.config.max_sentences - width, 0), (0, 0)))
@@ -109,8 +110,30 @@ class ModelBundle:
             probabilities[batch], steps[batch] = self._predict_batch(story[batch], question[batch])
             start = end
         steps = steps[inverse][..., steps.shape[-1] - width :]  # the slots given
-        probabilities = calibrated(probabilities, self.temperatures(question))
-        return probabilities[inverse], steps[:, -1], steps
+        probabilities = calibrated(probabilities, self.temperatures(question))[inverse]
+        if negated.any():  # the answer to "Is X not in the P?": yes and no swapped
+            yes, no = self.answers.index("yes"), self.answers.index("no")
+            probabilities[np.ix_(negated, [yes, no])] = probabilities[np.ix_(negated, [no, yes])]
+        return probabilities, steps[:, -1], steps
+
+    def _turned_around(self, question: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(the questions with "not" taken out, which ones had it).
+
+        "Is Mary not in the kitchen?" is asked as "Is Mary in the kitchen?", and its yes and no
+        swapped (docs/QUESTION_FORMS.md), so the two questions never disagree. Only the word
+        "not": "Isn't Mary in the kitchen?" asks whether she is.
+        """
+        ids, _ = self.vocabulary.encode(["not"])
+        negated = np.zeros(len(question), dtype=bool)
+        if ids[0] == UNKNOWN_ID or not {"yes", "no"} <= set(self.answers):
+            return question, negated
+        negated = (question == ids[0]).sum(axis=1) == 1
+        if not negated.any():
+            return question, negated
+        kept = question != ids[0]
+        order = np.argsort(~kept, axis=1, kind="stable")  # "not" to the end, the rest in order
+        turned = np.take_along_axis(question, order, 1) * np.take_along_axis(kept, order, 1)
+        return np.where(negated[:, None], turned, question), negated
 
     def question_forms(self, question: np.ndarray) -> list[str]:
         """Each encoded question's form, as the lexicon shapes it: "is NAME in the PLACE"."""
