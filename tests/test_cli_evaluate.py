@@ -41,7 +41,8 @@ def test_cli_prints_the_report_and_writes_json_and_png(capsys, model_dir, data_d
         # six answered, all "yes" at ALWAYS_YES, three right
         f"Calibration error: {100 * (ALWAYS_YES - 0.5):.1f}% (over answered questions);"
         " confident mistakes (wrong at 95% or more): 3; refused: 1",
-        "Consistency: 0.0% of 6 partner pairs agree (not 0.0% of 6); refused: 1",
+        # the partners "Is X not in the P?" are answered "no": their positive form turned around
+        "Consistency: 83.3% of 6 partner pairs agree (not 83.3% of 6); refused: 1",
         "",
         "Per file:",
         f"   66.7% of       3  {first}",

@@ -281,24 +281,18 @@ def test_evaluate_a_tiny_model_on_hand_made_files(model_dir, data_dir):
         for name in ("qa6_first_test.txt", "qa10_second_test.txt", "qa6_third_test.txt")
     )
     mistakes = report.pop("mistakes")
-    # Each "Is X in the P?" asked as "Is X not in the P?" too: always "yes" never agrees; the
+    # Each "Is X in the P?" asked as "Is X not in the P?" too: the network answers its positive
+    # form ("yes", always) and the answer is turned around ("no"), so each pair agrees; the
     # Zorblax pair is refused (the story never mentions him).
     assert report.pop("consistency") == {
-        "agreement": 0.0,
+        "agreement": pytest.approx(5 / 6),
         "pairs": 6,
-        "agreeing": 0,
+        "agreeing": 5,
         "refused": 1,
-        "per_kind": {"not": {"agreement": 0.0, "pairs": 6}},
+        "per_kind": {"not": {"agreement": pytest.approx(5 / 6), "pairs": 6}},
         "disagreements": [
-            {"kind": "not", "question": question, "answer": answer, "partner": partner,
-             "partner_answer": answer}
-            for question, partner, answer in [
-                ("Is Mary in the bathroom?", "Is Mary not in the bathroom?", "yes"),
-                ("Is John in the kitchen?", "Is John not in the kitchen?", "yes"),
-                ("Is Mary in the kitchen?", "Is Mary not in the kitchen?", "yes"),
-                ("Is Mary in the bathroom?", "Is Mary not in the bathroom?", "yes"),  # THIRD
-                ("Is Zorblax in the office?", "Is Zorblax not in the office?", None),
-            ]  # the first five (SHOWN), in file order: qa6 files first
+            {"kind": "not", "question": "Is Zorblax in the office?", "answer": None,
+             "partner": "Is Zorblax not in the office?", "partner_answer": None}
         ],
     }  # fmt: skip
     assert report == {
