@@ -159,7 +159,7 @@ def test_new_kinds_colours_and_containers_are_read_where_they_stand(open_lexicon
 
 
 def test_a_lexicon_without_the_open_roles_keeps_kinds_and_colours_closed(open_lexicon):
-    """The shipped default model's lexicon gives no word the role KIND or COLOUR: it reads as
+    """A lexicon of before the open roles gives no word the role KIND or COLOUR: it reads as
     before, kinds and colours as the words they are, a new one unknown."""
     roles = {word: role for word, role in open_lexicon.roles.items() if role in ("NAME", "PLACE")}
     classes = {"frog": "KIND", "mice": "KIND", "wolves": "KIND", "green": "COLOUR", "box": "THING"}

@@ -11,7 +11,7 @@ there they do carry meaning (hungry people go to the kitchen).
 Kinds and colours are open too, in a model trained with them as roles (KIND, COLOUR): "Rex is
 a dog. Dogs are afraid of cats." reads "<name0> is a <kind0>. <kind0> are afraid of <kind1>."
 (a kind and its plural share a slot), and boxes and chests are objects ("the wardrobe"). A
-model trained before (the shipped default) keeps them as the closed classes they were.
+model trained before they were open keeps them as the closed classes they were.
 
 A text's *shape* is its words with names, places, things and the closed word classes
 (colours, kinds, moods, directions, shapes, sizes) set aside: "Is Mary in the kitchen?" has

@@ -52,14 +52,14 @@ class SentenceShapes(dict):
         if dict.__contains__(self, " ".join(words)):
             return True
         before, after = self.frames
-        core = _unframed(words, before, after)
+        led = _unframed(words, before, ())  # a phrase after the last fact is that fact's own
+        core = _unframed(led, (), after)
         if core != words and dict.__contains__(self, " ".join(core)):
             return True
         if not self.joined:
             return False
-        core = _unframed(words, before, ())  # a phrase after the last fact is that fact's own
-        for cut in (i for i, word in enumerate(core) if word == "and" and 0 < i < len(core) - 1):
-            first, second = core[:cut], _unframed(core[cut + 1 :], before, ())
+        for cut in (i for i, word in enumerate(led) if word == "and" and 0 < i < len(led) - 1):
+            first, second = led[:cut], _unframed(led[cut + 1 :], before, ())
             if self._built(first) and (
                 self._built(second) or self._built(_unframed(first, before, ())[:1] + second)
             ):

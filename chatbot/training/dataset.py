@@ -343,7 +343,7 @@ def _started_from(folder: str, vocabulary, answers, config: ModelConfig):
             f"--start-from {folder}: {differs}; start from a model trained on the same kind of "
             "data with the same network, or leave --start-from out"
         )
-    # Words this run's data adds get rows of their own, trained from fresh ones (`carry_weights`).
+    # Words this run's data adds get fresh rows of their own (`StartWeights.carried`).
     words = set(vocabulary.words) | set(trained.vocabulary.words)
     merged = Vocabulary(sorted(words - set(SLOT_TOKENS)) + list(SLOT_TOKENS))
     sized = replace(trained.config, temperature=1.0, form_temperatures={})
